@@ -26,6 +26,7 @@ export class XdrWriter {
     return this.flushedBytes + this.used;
   }
 
+  /** Reserves n bytes and returns their offset. May replace `scratch`: read it only after calling. */
   private room(n: number): number {
     if (this.used + n > this.scratch.length) {
       let size = this.scratch.length * 2;
@@ -51,7 +52,8 @@ export class XdrWriter {
     if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) {
       throw new XdrError('IMAFS_XDR_BAD_VALUE', `uint32: ${v} out of range`, this.length);
     }
-    this.scratch.writeUInt32BE(v, this.room(4));
+    const at = this.room(4);
+    this.scratch.writeUInt32BE(v, at);
     return this;
   }
 
@@ -59,17 +61,20 @@ export class XdrWriter {
     if (!Number.isInteger(v) || v < -0x80000000 || v > 0x7fffffff) {
       throw new XdrError('IMAFS_XDR_BAD_VALUE', `int32: ${v} out of range`, this.length);
     }
-    this.scratch.writeInt32BE(v, this.room(4));
+    const at = this.room(4);
+    this.scratch.writeInt32BE(v, at);
     return this;
   }
 
   uint64(v: bigint): this {
-    this.scratch.writeBigUInt64BE(BigInt.asUintN(64, v), this.room(8));
+    const at = this.room(8);
+    this.scratch.writeBigUInt64BE(BigInt.asUintN(64, v), at);
     return this;
   }
 
   int64(v: bigint): this {
-    this.scratch.writeBigInt64BE(BigInt.asIntN(64, v), this.room(8));
+    const at = this.room(8);
+    this.scratch.writeBigInt64BE(BigInt.asIntN(64, v), at);
     return this;
   }
 
@@ -140,7 +145,10 @@ export class XdrWriter {
       const at = this.room(data.length);
       this.scratch.set(data, at);
     }
-    if (pad) ZERO.copy(this.scratch, this.room(pad), 0, pad);
+    if (pad) {
+      const at = this.room(pad);
+      ZERO.copy(this.scratch, at, 0, pad);
+    }
     return this;
   }
 
