@@ -12,6 +12,7 @@ const BY_CODE: Record<string, number> = {
   IMAFS_POLICY_FILE: EXIT.USAGE,
   IMAFS_RPC_CONNECT: EXIT.UNREACHABLE,
   IMAFS_RPC_TIMEOUT: EXIT.UNREACHABLE,
+  IMAFS_SOURCE_UNREACHABLE: EXIT.UNREACHABLE,
 };
 
 export function exitCodeFor(err: unknown): number {

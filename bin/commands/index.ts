@@ -1,4 +1,8 @@
 import type { Command } from 'commander';
+import { register as audit } from './audit.js';
+import { register as demo } from './demo.js';
+import { register as verify } from './verify.js';
+import { register as sign } from './sign.js';
 
 /**
  * Every subcommand, in help order. Each module owns its flags and calls typed
@@ -6,4 +10,4 @@ import type { Command } from 'commander';
  */
 export type Register = (program: Command) => void;
 
-export const commands: Register[] = [];
+export const commands: Register[] = [audit, demo, verify, sign];

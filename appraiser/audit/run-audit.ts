@@ -1,0 +1,153 @@
+import { debuglog } from 'node:util';
+import { SourceUnreachableError, type AuditEntry, type AuditSource } from './audit-source.js';
+import { READ_ERROR, type AuditFileResult, type AuditProgress, type AuditReport } from './audit-types.js';
+import { sortResults, summarize } from './summarize.js';
+
+const debug = debuglog('imafs:audit');
+
+/** Appraises one regular file; may throw (the engine turns that into a read-error result). */
+export type FileAppraiser = (file: AuditEntry, source: AuditSource) => Promise<AuditFileResult>;
+
+export interface RunAuditOptions {
+  source: AuditSource;
+  /** How the user named the source, for the report. */
+  sourceName: string;
+  policyName: string;
+  appraiseFile: FileAppraiser;
+  /** Files fetched and hashed at the same time. */
+  jobs: number;
+  onProgress?: (p: AuditProgress) => void;
+  signal?: AbortSignal;
+}
+
+export function displayPath(p: string): string {
+  return `/${p}`;
+}
+
+/** A failed stat/readdir/read/GETATTR as a per-file result: reported, never allowed. */
+export function errorResult(path: string, err: unknown, size = 0): AuditFileResult {
+  const e = err as { code?: unknown; statusName?: unknown; message?: unknown };
+  const code = typeof e?.code === 'string' ? e.code : 'IMAFS_READ';
+  const status = typeof e?.statusName === 'string' ? e.statusName : undefined;
+  return {
+    path: displayPath(path),
+    size,
+    code: READ_ERROR,
+    reason: typeof e?.message === 'string' ? e.message : String(err),
+    allowed: false,
+    appraised: false,
+    error: status === undefined ? { code } : { code, status },
+  };
+}
+
+/**
+ * Walks the source breadth-first while `jobs` workers appraise the regular
+ * files it finds, so listing, fetching and hashing overlap. Errors on one entry
+ * become that entry's result; only a failure to reach the root throws.
+ */
+export async function runAudit(o: RunAuditOptions): Promise<AuditReport> {
+  const started = performance.now();
+  let root: AuditEntry;
+  try {
+    root = await o.source.root();
+  } catch (err) {
+    // A caller mistake (bad URL, bad option) keeps its own code and exit status.
+    if ((err as { code?: unknown })?.code === 'IMAFS_USAGE') throw err;
+    throw new SourceUnreachableError(o.sourceName, err);
+  }
+  const results: AuditFileResult[] = [];
+  const queue: AuditEntry[] = [];
+  const progress: AuditProgress = { found: 0, walkDone: false, done: 0, bytes: 0 };
+  let skipped = 0;
+  let wake: (() => void) | undefined;
+  const notify = (): void => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  const report = (): void => o.onProgress?.({ ...progress });
+
+  const enqueue = (e: AuditEntry): void => {
+    queue.push(e);
+    progress.found++;
+    notify();
+  };
+
+  const walk = async (): Promise<void> => {
+    try {
+      if (root.type === 'file') return enqueue(root);
+      if (root.type !== 'directory') {
+        skipped++;
+        return;
+      }
+      const dirs: AuditEntry[] = [root];
+      while (dirs.length > 0 && !o.signal?.aborted) {
+        const dir = dirs.shift()!;
+        let children: AuditEntry[];
+        try {
+          children = await o.source.list(dir);
+        } catch (err) {
+          debug('list %s failed: %o', dir.path, err);
+          results.push(errorResult(dir.path, err));
+          continue;
+        }
+        children.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+        for (const c of children) {
+          if (c.type === 'directory') dirs.push(c);
+          else if (c.type === 'file') enqueue(c);
+          else skipped++;
+        }
+        report();
+      }
+    } finally {
+      progress.walkDone = true;
+      report();
+      notify();
+    }
+  };
+
+  const next = async (): Promise<AuditEntry | undefined> => {
+    for (;;) {
+      if (o.signal?.aborted) return undefined;
+      const e = queue.shift();
+      if (e) return e;
+      if (progress.walkDone) return undefined;
+      await new Promise<void>((r) => {
+        const prev = wake;
+        wake = () => {
+          prev?.();
+          r();
+        };
+      });
+    }
+  };
+
+  const worker = async (): Promise<void> => {
+    for (let e = await next(); e; e = await next()) {
+      const t0 = performance.now();
+      let r: AuditFileResult;
+      try {
+        r = await o.appraiseFile(e, o.source);
+      } catch (err) {
+        debug('appraise %s failed: %o', e.path, err);
+        r = errorResult(e.path, err);
+      }
+      r.ms = performance.now() - t0;
+      results.push(r);
+      progress.done++;
+      progress.bytes += r.size;
+      report();
+    }
+  };
+
+  const jobs = Math.max(1, Math.floor(o.jobs));
+  await Promise.all([walk(), ...Array.from({ length: jobs }, worker)]);
+  if (o.signal?.aborted) throw o.signal.reason ?? new Error('audit aborted');
+  sortResults(results);
+  return {
+    source: o.sourceName,
+    policy: o.policyName,
+    results,
+    summary: summarize(results, skipped, performance.now() - started),
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * Fetch one file into the content cache exactly once, measuring while the
+ * bytes arrive: pipelined READs stream in, every chunk is hashed (SHA-256 for
+ * the cache name, plus the blob's own algorithm for appraisal) and appended to
+ * a cache temp file, so the file is never held in memory and hashing overlaps
+ * the transfer.
+ *
+ * The change attribute and size are read before the IMA value and again after
+ * the last byte. If they differ, or the byte count does not match, the file
+ * changed during the fetch: the bytes are dropped and the fetch starts over, at
+ * most `maxAttempts` times, then the open is refused. A mixed copy is never kept.
+ */
+import { createHash } from 'node:crypto';
+import { debuglog } from 'node:util';
+import type { ContentCache } from './content-cache.js';
+import { MountError } from './mount-error.js';
+import type { RemoteStat, RemoteTree } from './remote-tree.js';
+
+const debug = debuglog('imafs:fuse:fetch');
+
+export interface Measured {
+  algo: string;
+  digest: Buffer;
+}
+
+export interface FetchedContent {
+  /** SHA-256 of the content, hex: the cache object name. */
+  contentId: string;
+  size: number;
+  /** Attributes read after the last byte (equal in change and size to those read before). */
+  stat: RemoteStat;
+  /** The IMA value read inside the same window; null when not asked or the server lacks FATTR4_IMA. */
+  blob: Buffer | null;
+  /** Digest with the algorithm the blob names (SHA-256 when none). */
+  measured: Measured;
+  attempts: number;
+  /** Keep the bytes in the cache (allowed) or drop them (denied). */
+  commit(): Promise<void>;
+  discard(): Promise<void>;
+}
+
+export interface FetchOptions {
+  tree: RemoteTree;
+  path: string;
+  cache: ContentCache;
+  /** Read FATTR4_IMA in the same window (false under --policy disabled). */
+  wantIma: boolean;
+  /** Hash to appraise with for this blob: a node:crypto name, or null for SHA-256 only. */
+  digestAlgoFor(blob: Buffer | null): { algo: string; node: string } | null;
+  maxAttempts?: number;
+}
+
+const sameVersion = (a: RemoteStat, b: RemoteStat): boolean => a.change === b.change && a.size === b.size && a.fileid === b.fileid;
+
+export async function fetchContent(o: FetchOptions): Promise<FetchedContent> {
+  const maxAttempts = o.maxAttempts ?? 3;
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    const before = await o.tree.stat(o.path);
+    if (before.type !== 'file') throw new MountError('IMAFS_CONFIG', `${o.path} is not a regular file`);
+    const blob = o.wantIma ? await o.tree.getIma(o.path) : null;
+    const appraiseAlgo = o.digestAlgoFor(blob);
+    const sha256 = createHash('sha256');
+    const other = appraiseAlgo && appraiseAlgo.node !== 'sha256' ? createHash(appraiseAlgo.node) : null;
+    const writer = await o.cache.reserve(before.size);
+    let total = 0;
+    let overran = false;
+    try {
+      const stream = o.tree.createReadStream(o.path);
+      try {
+        for await (const chunk of stream as AsyncIterable<Buffer>) {
+          total += chunk.length;
+          if (total > before.size) {
+            overran = true;
+            break;
+          }
+          sha256.update(chunk);
+          other?.update(chunk);
+          await writer.write(chunk);
+        }
+      } finally {
+        stream.destroy();
+      }
+      const after = await o.tree.stat(o.path);
+      if (overran || total !== before.size || !sameVersion(before, after)) {
+        debug('%s changed during fetch (attempt %d): %d bytes, change %s -> %s', o.path, attempt, total, before.change, after.change);
+        await writer.abort();
+        continue;
+      }
+      const digest = sha256.digest();
+      const contentId = digest.toString('hex');
+      let settled = false;
+      return {
+        contentId,
+        size: total,
+        stat: after,
+        blob,
+        measured: other ? { algo: appraiseAlgo!.algo, digest: other.digest() } : { algo: appraiseAlgo?.algo ?? 'sha256', digest },
+        attempts: attempt,
+        commit: async () => {
+          if (settled) return;
+          settled = true;
+          await writer.commit(contentId);
+        },
+        discard: async () => {
+          if (settled) return;
+          settled = true;
+          await writer.abort();
+        },
+      };
+    } catch (err) {
+      await writer.abort();
+      throw err;
+    }
+  }
+  throw new MountError('IMAFS_CONTENT_CHANGING', `${o.path} changed on the server during each of ${maxAttempts} fetches`);
+}

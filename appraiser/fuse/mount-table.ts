@@ -1,0 +1,41 @@
+/**
+ * Reading /proc/self/mountinfo (proc(5)): which file system is mounted where.
+ * Line layout: "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [OPTIONAL...] - FSTYPE SOURCE SUPEROPTS",
+ * with space, tab, newline and backslash in paths escaped as \ooo octal.
+ */
+import { readFile } from 'node:fs/promises';
+
+export interface MountEntry {
+  id: number;
+  mountpoint: string;
+  fstype: string;
+  source: string;
+  options: string;
+}
+
+const unescape = (s: string): string => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+
+export function parseMountinfo(text: string): MountEntry[] {
+  const out: MountEntry[] = [];
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    const f = line.split(' ');
+    const sep = f.indexOf('-', 6);
+    if (f.length < 7 || sep < 0) continue;
+    out.push({ id: Number(f[0]), mountpoint: unescape(f[4]), fstype: f[sep + 1] ?? '', source: unescape(f[sep + 2] ?? ''), options: f[sep + 3] ?? '' });
+  }
+  return out;
+}
+
+export async function readMounts(): Promise<MountEntry[]> {
+  return parseMountinfo(await readFile('/proc/self/mountinfo', 'utf8'));
+}
+
+/** The topmost mount at `mountpoint` (an absolute path), if any. */
+export async function findMount(mountpoint: string): Promise<MountEntry | undefined> {
+  const all = await readMounts();
+  for (let i = all.length - 1; i >= 0; i--) if (all[i].mountpoint === mountpoint) return all[i];
+  return undefined;
+}
+
+export const IMAFS_FSTYPE = 'fuse.imafs';

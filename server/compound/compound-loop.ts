@@ -1,0 +1,187 @@
+/**
+ * COMPOUND evaluation (RFC 8881 §16.2.3, §2.10.6; RFC 7530 §16.2.3 for 4.0).
+ *
+ *   struct COMPOUND4args { utf8str_cs tag; uint32_t minorversion; nfs_argop4 argarray<>; };
+ *   struct COMPOUND4res  { nfsstat4 status; utf8str_cs tag; nfs_resop4 resarray<>; };
+ *
+ * Ops are decoded one at a time, just before they run, so everything up to a
+ * malformed op is executed and the malformed one answers NFS4ERR_BADXDR.
+ * Evaluation stops at the first non-OK result, whose status is the
+ * COMPOUND's. An opnum the minor version does not define gets OP_ILLEGAL (with
+ * resop ILLEGAL); one it defines but imafs does not implement, NOTSUPP.
+ * In 4.1+, SEQUENCE must come first (or one of the sessionless ops alone),
+ * and its slot caches the encoded reply for exactly-once replays.
+ */
+import util from 'node:util';
+import { XdrError } from '../../client/errors.js';
+import { isDefinedOp, OP, opName } from '../../client/nfs4/constants.js';
+import { NFS4_OK, NFS4ERR } from '../../client/nfs4/status.js';
+import type { XdrReader } from '../../client/xdr/xdr-reader.js';
+import { XdrWriter } from '../../client/xdr/xdr-writer.js';
+import type { PeerInfo } from '../connection.js';
+import { NfsStatus } from '../errors.js';
+import type { ServerCore } from '../server-core.js';
+import type { HandlerTable } from './op-handler.js';
+import { OpContext, type Credentials } from './op-context.js';
+import { statusOf } from './status-of.js';
+
+const debug = util.debuglog('imafs:server');
+
+export const MAX_MINOR = 2;
+/** utf8str_cs tag: imafs's bound. */
+export const MAX_TAG = 1024;
+/** Ops per COMPOUND without a session (4.0, or sessionless 4.1 ops). */
+export const MAX_OPS_NO_SESSION = 128;
+/** RPC reply header bytes ahead of COMPOUND4res (xid .. accept_stat, AUTH_NONE verifier). */
+export const REPLY_HEADER = 24;
+
+/** Ops allowed first in a 4.1 COMPOUND without SEQUENCE (RFC 8881 §2.10.6.3 / each op's DESCRIPTION). */
+const SESSIONLESS: ReadonlySet<number> = new Set([
+  OP.EXCHANGE_ID, OP.CREATE_SESSION, OP.DESTROY_SESSION, OP.DESTROY_CLIENTID, OP.BIND_CONN_TO_SESSION,
+]);
+
+export interface CompoundCall {
+  core: ServerCore;
+  handlers: HandlerTable;
+  peer: PeerInfo;
+  cred: Credentials;
+  /** The reader positioned at COMPOUND4args. */
+  r: XdrReader;
+  /** Size of the whole RPC call, for ca_maxrequestsize. */
+  requestSize: number;
+  /** Reply bound without a session (connection max record). */
+  maxReply: number;
+}
+
+/** The encoded COMPOUND4res, or 'garbage' when even its header cannot be decoded (GARBAGE_ARGS). */
+export async function runCompound(c: CompoundCall): Promise<Buffer[] | 'garbage'> {
+  let tag: Buffer;
+  let minor: number;
+  let count: number;
+  try {
+    tag = c.r.opaqueVar(MAX_TAG, 'COMPOUND4args.tag');
+    minor = c.r.uint32();
+    count = c.r.uint32();
+  } catch (err) {
+    if (err instanceof XdrError) return 'garbage';
+    throw err;
+  }
+  const out = new XdrWriter(256);
+  const results: Buffer[][] = [];
+  let lastStatus = NFS4_OK;
+  const finish = (): Buffer[] => {
+    out.uint32(lastStatus).opaqueVar(tag, MAX_TAG, 'tag').uint32(results.length);
+    const head = out.chunks();
+    return [...head, ...results.flat()];
+  };
+  if (minor > MAX_MINOR) {
+    lastStatus = NFS4ERR.MINOR_VERS_MISMATCH;
+    return finish();
+  }
+  const overhead = REPLY_HEADER + 12 + tag.length + 4;
+  const ctx = new OpContext(c.core, c.peer, c.cred, minor, c.requestSize, c.maxReply - overhead);
+  ctx.opCount = count;
+  ctx.overhead = overhead;
+  const push = (op: number, status: number, enc?: (w: XdrWriter) => void): void => {
+    const w = new XdrWriter(64);
+    w.uint32(op);
+    if (enc) enc(w);
+    else w.uint32(status);
+    results.push(w.chunks());
+    ctx.budget -= w.length;
+    lastStatus = status;
+  };
+
+  try {
+    for (let i = 0; i < count; i++) {
+      if (i >= MAX_OPS_NO_SESSION && !ctx.session) {
+        push(OP.ILLEGAL, NFS4ERR.RESOURCE);
+        break;
+      }
+      let opnum: number;
+      try {
+        opnum = c.r.uint32();
+      } catch {
+        push(OP.ILLEGAL, NFS4ERR.BADXDR);
+        break;
+      }
+      if (!isDefinedOp(opnum, minor)) {
+        push(OP.ILLEGAL, NFS4ERR.OP_ILLEGAL);
+        break;
+      }
+      const gate = sessionRule(minor, i, count, opnum, ctx.session !== undefined);
+      if (gate !== NFS4_OK) {
+        push(opnum, gate);
+        break;
+      }
+      const h = c.handlers.get(opnum);
+      if (!h || (h.minors && (minor < h.minors[0] || minor > h.minors[1]))) {
+        push(opnum, NFS4ERR.NOTSUPP, h?.fail ? (w) => h.codec.encodeRes(w, h.fail!(NFS4ERR.NOTSUPP)) : undefined);
+        break;
+      }
+      let args: unknown;
+      try {
+        args = h.codec.decodeArgs(c.r);
+      } catch (err) {
+        if (!(err instanceof XdrError)) throw err;
+        debug('%s: BADXDR: %s', h.codec.name, err.message);
+        push(opnum, NFS4ERR.BADXDR, h.fail ? (w) => h.codec.encodeRes(w, h.fail!(NFS4ERR.BADXDR)) : undefined);
+        break;
+      }
+      let res: { status: number };
+      try {
+        res = await h.run(ctx, args);
+      } catch (err) {
+        const s = statusOf(err);
+        if (s.unexpected) c.core.log(`internal error in ${h.codec.name} for ${ctx.who()}: ${(err as Error)?.stack ?? String(err)}`);
+        res = h.fail ? h.fail(s.status) : { status: s.status };
+      }
+      if (ctx.replay) return [ctx.replay];
+      const w = new XdrWriter(128);
+      w.uint32(opnum);
+      h.codec.encodeRes(w, res);
+      if (w.length > ctx.budget) {
+        // RFC 8881 §2.10.6.4: the op whose result does not fit gets REP_TOO_BIG(_TO_CACHE).
+        const s = ctx.cacheThis && ctx.session && ctx.budget < ctx.session.fore.maxResponseSize ? NFS4ERR.REP_TOO_BIG_TO_CACHE : NFS4ERR.REP_TOO_BIG;
+        push(opnum, s, h.fail ? (ww) => h.codec.encodeRes(ww, h.fail!(s)) : undefined);
+        break;
+      }
+      results.push(w.chunks());
+      ctx.budget -= w.length;
+      lastStatus = res.status;
+      if (res.status !== NFS4_OK) break;
+    }
+  } finally {
+    // The slot is released however the COMPOUND ended.
+    if (ctx.slot && !ctx.replay) {
+      ctx.slot.busy = false;
+    }
+  }
+  const reply = finish();
+  if (ctx.slot && !ctx.replay) cacheReply(ctx, reply);
+  return reply;
+}
+
+/** RFC 8881 §2.10.6.3 / §18.46.3: where SEQUENCE and the sessionless ops may appear. */
+function sessionRule(minor: number, i: number, count: number, opnum: number, inSession: boolean): number {
+  if (minor === 0) return NFS4_OK;
+  if (opnum === OP.SEQUENCE) return i === 0 ? NFS4_OK : NFS4ERR.SEQUENCE_POS;
+  if (i === 0) {
+    if (!SESSIONLESS.has(opnum)) return NFS4ERR.OP_NOT_IN_SESSION;
+    return count === 1 ? NFS4_OK : NFS4ERR.NOT_ONLY_OP;
+  }
+  return inSession ? NFS4_OK : NFS4ERR.OP_NOT_IN_SESSION;
+}
+
+/** Keeps the reply for replays: always when asked (sa_cachethis) or small; otherwise a retry gets RETRY_UNCACHED_REP. */
+function cacheReply(ctx: OpContext, reply: Buffer[]): void {
+  const slot = ctx.slot!;
+  let size = 0;
+  for (const b of reply) size += b.length;
+  const cap = ctx.session!.fore.maxResponseSizeCached;
+  slot.reply = (ctx.cacheThis || size <= 4096) && size <= Math.max(cap, 4096) ? Buffer.concat(reply, size) : undefined;
+}
+
+export function throwStatus(status: number, why?: string): never {
+  throw new NfsStatus(status, why);
+}

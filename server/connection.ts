@@ -1,0 +1,112 @@
+/**
+ * One client TCP connection: RPC record reassembly (RFC 5531 §11) with a
+ * bounded record size, at most `maxInFlight` calls executing at once, and
+ * replies written as soon as each call finishes (XIDs, not order, match them
+ * up). Two kinds of backpressure stop reading the socket: too many calls in
+ * flight, and too many reply bytes the peer has not read yet. A peer that
+ * vanishes mid-reply only loses its own replies.
+ */
+import type net from 'node:net';
+import util from 'node:util';
+import { RecordParser, frameRecord } from '../client/rpc/record-marking.js';
+
+const debug = util.debuglog('imafs:server');
+
+export interface PeerInfo {
+  readonly id: number;
+  readonly addr: string;
+  readonly port: number;
+}
+
+/** Executes one RPC record; resolves to the reply chunks, or undefined when no reply can be sent. */
+export type RecordHandler = (record: Buffer, peer: PeerInfo) => Promise<Buffer[] | undefined>;
+
+export interface ConnectionLimits {
+  maxRecordSize: number;
+  maxInFlight: number;
+  /** Stop reading while more than this many reply bytes wait in the socket. */
+  maxPendingWrite: number;
+}
+
+export class Connection {
+  readonly peer: PeerInfo;
+  private readonly parser: RecordParser;
+  private inFlight = 0;
+  private closed = false;
+  private pausedFor = new Set<'calls' | 'writes'>();
+
+  constructor(
+    private readonly socket: net.Socket,
+    id: number,
+    private readonly handle: RecordHandler,
+    private readonly limits: ConnectionLimits,
+    private readonly onProblem: (peer: PeerInfo, why: string) => void,
+  ) {
+    this.peer = { id, addr: socket.remoteAddress ?? '?', port: socket.remotePort ?? 0 };
+    this.parser = new RecordParser({ maxRecordSize: limits.maxRecordSize, onRecord: (rec) => this.dispatch(rec) });
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => this.resume('writes'));
+    socket.on('error', (err) => debug('conn %d: %s', id, err.message));
+    socket.on('close', () => {
+      this.closed = true;
+    });
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closed) return;
+    try {
+      this.parser.push(chunk);
+    } catch (err) {
+      // The stream can no longer be framed: nothing else on it can be trusted.
+      this.onProblem(this.peer, (err as Error).message);
+      this.destroy();
+    }
+  }
+
+  private pause(why: 'calls' | 'writes'): void {
+    if (this.pausedFor.size === 0) this.socket.pause();
+    this.pausedFor.add(why);
+  }
+
+  private resume(why: 'calls' | 'writes'): void {
+    if (!this.pausedFor.delete(why)) return;
+    if (this.pausedFor.size === 0 && !this.closed) this.socket.resume();
+  }
+
+  private dispatch(record: Buffer): void {
+    this.inFlight++;
+    if (this.inFlight >= this.limits.maxInFlight) this.pause('calls');
+    this.handle(record, this.peer)
+      .then((reply) => {
+        if (reply) this.write(reply);
+      })
+      .catch((err: unknown) => {
+        // Handlers answer protocol errors themselves; reaching here is a server bug.
+        this.onProblem(this.peer, `internal error: ${(err as Error)?.stack ?? String(err)}`);
+      })
+      .finally(() => {
+        this.inFlight--;
+        if (this.inFlight < this.limits.maxInFlight) this.resume('calls');
+      });
+  }
+
+  private write(chunks: Buffer[]): void {
+    if (this.closed || this.socket.destroyed) return;
+    const framed = frameRecord(chunks);
+    // cork/uncork turns the writes into one writev; READ data goes by reference.
+    this.socket.cork();
+    for (const c of framed) this.socket.write(c);
+    this.socket.uncork();
+    if (this.socket.writableLength > this.limits.maxPendingWrite) this.pause('writes');
+  }
+
+  destroy(): void {
+    this.closed = true;
+    this.socket.destroy();
+  }
+}

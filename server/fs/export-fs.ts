@@ -1,0 +1,237 @@
+/**
+ * The exported directory as a tree of inodes reachable only from its root.
+ *
+ * Every node is identified by (dev, ino, birth time) and reached by a path the
+ * server built itself, one validated component at a time, from the export
+ * root: a client never supplies a path, only names within a directory it
+ * already holds. Before any use, the node's path is lstat'ed again and must
+ * still be the same inode, so renames, `..` tricks or a directory swapped for
+ * a symlink make the handle STALE instead of leading outside the export.
+ * Symbolic links are never followed by the server (LOOKUP returns the link
+ * itself, READLINK its text).
+ */
+import { constants as fsc, promises as fsp, realpathSync, type BigIntStats } from 'node:fs';
+import path from 'node:path';
+import util from 'node:util';
+import { FileHandleCodec, inodeKey, type InodeId } from './file-handle.js';
+import { FsError, fsErrorFrom } from './fs-error.js';
+
+const debug = util.debuglog('imafs:server');
+
+/** RFC 8881 §5.8.2.22 maxname: the longest name we accept in one component. */
+export const MAX_NAME = 255;
+/** Handles of inodes not seen in this run are searched for in at most this many entries. */
+const SCAN_LIMIT = 200_000;
+
+export interface FsNode {
+  readonly id: InodeId;
+  readonly key: string;
+  /** Path relative to the export root, '' for the root itself. */
+  readonly rel: string;
+  readonly abs: string;
+  readonly st: BigIntStats;
+  readonly fh: Buffer;
+}
+
+export function isDir(st: BigIntStats): boolean {
+  return (Number(st.mode) & fsc.S_IFMT) === fsc.S_IFDIR;
+}
+export function isReg(st: BigIntStats): boolean {
+  return (Number(st.mode) & fsc.S_IFMT) === fsc.S_IFREG;
+}
+export function isLnk(st: BigIntStats): boolean {
+  return (Number(st.mode) & fsc.S_IFMT) === fsc.S_IFLNK;
+}
+
+function idOf(st: BigIntStats): InodeId {
+  return { dev: st.dev, ino: st.ino, gen: st.birthtimeNs };
+}
+
+/**
+ * RFC 8881 §14.2 component4 rules: UTF-8, not empty, no '/', no NUL, at most
+ * maxname bytes. '.' and '..' are handled by the caller.
+ */
+export function checkName(name: string, raw?: Uint8Array): void {
+  if (name.length === 0) throw new FsError('INVAL', 'empty name');
+  if (raw && !Buffer.from(name, 'utf8').equals(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength))) {
+    throw new FsError('INVAL', 'name is not valid UTF-8');
+  }
+  if (Buffer.byteLength(name) > MAX_NAME) throw new FsError('NAMETOOLONG', `name longer than ${MAX_NAME} bytes`);
+  if (name.includes('\0')) throw new FsError('BADCHAR', 'NUL in name');
+  if (name.includes('/')) throw new FsError('BADNAME', `'/' in name ${JSON.stringify(name)}`);
+}
+
+export class ExportFs {
+  readonly root: string;
+  readonly handles: FileHandleCodec;
+  private readonly paths = new Map<string, string>();
+  private rootNode_: FsNode | undefined;
+  private scanning: Promise<void> | undefined;
+
+  private constructor(root: string, handles: FileHandleCodec) {
+    this.root = root;
+    this.handles = handles;
+  }
+
+  /** Opens the export; `dir` must be an existing directory (symlinks to it are resolved once, here). */
+  static async open(dir: string, handleKey?: Buffer): Promise<ExportFs> {
+    let real: string;
+    try {
+      real = realpathSync(dir);
+    } catch (err) {
+      throw fsErrorFrom(err, dir);
+    }
+    const fs = new ExportFs(real, new FileHandleCodec(handleKey));
+    const root = await fs.nodeAt('');
+    if (!isDir(root.st)) throw new FsError('NOTDIR', `${dir} is not a directory`);
+    fs.rootNode_ = root;
+    return fs;
+  }
+
+  private absOf(rel: string): string {
+    return rel === '' ? this.root : path.join(this.root, rel);
+  }
+
+  private async nodeAt(rel: string): Promise<FsNode> {
+    const abs = this.absOf(rel);
+    let st: BigIntStats;
+    try {
+      st = await fsp.lstat(abs, { bigint: true });
+    } catch (err) {
+      throw fsErrorFrom(err, rel || '/');
+    }
+    const id = idOf(st);
+    const key = inodeKey(id);
+    this.paths.set(key, rel);
+    return { id, key, rel, abs, st, fh: this.handles.encode(id) };
+  }
+
+  /** The root node, re-stat'ed (its attributes change). */
+  async rootNode(): Promise<FsNode> {
+    const r = await this.nodeAt('');
+    if (r.key !== this.rootNode_!.key) throw new FsError('STALE', 'export root was replaced');
+    return r;
+  }
+
+  isRoot(n: FsNode): boolean {
+    return n.rel === '';
+  }
+
+  /** A node as it is now: its path must still hold the same inode. */
+  async refresh(n: FsNode): Promise<FsNode> {
+    return await this.resolveId(n.id, n.key);
+  }
+
+  /** PUTFH: a handle from the wire to a live node, or BADHANDLE / STALE. */
+  async resolve(fh: Uint8Array): Promise<FsNode> {
+    const id = this.handles.decode(fh);
+    if (!id) throw new FsError('BADHANDLE', 'not a handle of this server');
+    return await this.resolveId(id, inodeKey(id));
+  }
+
+  private async resolveId(id: InodeId, key: string): Promise<FsNode> {
+    let rel = this.paths.get(key);
+    if (rel === undefined) {
+      await this.scan(key);
+      rel = this.paths.get(key);
+      if (rel === undefined) throw new FsError('STALE', 'inode not found in the export');
+    }
+    let n: FsNode;
+    try {
+      n = await this.nodeAt(rel);
+    } catch (err) {
+      if (err instanceof FsError && (err.kind === 'NOENT' || err.kind === 'NOTDIR')) {
+        this.paths.delete(key);
+        throw new FsError('STALE', `${rel} is gone`);
+      }
+      throw err;
+    }
+    if (n.key !== key || n.id.gen !== id.gen) {
+      // The path now names another inode: forget the mapping, keep the new one.
+      if (this.paths.get(key) === rel) this.paths.delete(key);
+      throw new FsError('STALE', `${rel || '/'} now names another file`);
+    }
+    return n;
+  }
+
+  /**
+   * A handle from an earlier run (stable handle key): find its inode by a
+   * bounded breadth-first walk that never follows symlinks.
+   */
+  private async scan(want: string): Promise<void> {
+    if (this.scanning) {
+      await this.scanning;
+      return;
+    }
+    this.scanning = (async () => {
+      const queue: string[] = [''];
+      let seen = 0;
+      while (queue.length > 0 && seen < SCAN_LIMIT && !this.paths.has(want)) {
+        const dir = queue.shift()!;
+        let names: string[];
+        try {
+          names = await fsp.readdir(this.absOf(dir));
+        } catch {
+          continue;
+        }
+        for (const name of names) {
+          seen++;
+          const rel = dir === '' ? name : `${dir}/${name}`;
+          try {
+            const n = await this.nodeAt(rel);
+            if (isDir(n.st)) queue.push(rel);
+          } catch {
+            /* vanished meanwhile */
+          }
+        }
+      }
+      debug('handle scan: %d entries, found=%s', seen, this.paths.has(want));
+    })().finally(() => {
+      this.scanning = undefined;
+    });
+    await this.scanning;
+  }
+
+  /** LOOKUP (RFC 8881 §18.15): one component in a directory. Symlinks are returned, not followed. */
+  async lookup(dir: FsNode, name: string, raw?: Uint8Array): Promise<FsNode> {
+    if (isLnk(dir.st)) throw new FsError('SYMLINK', `${dir.rel} is a symbolic link`);
+    if (!isDir(dir.st)) throw new FsError('NOTDIR', `${dir.rel} is not a directory`);
+    checkName(name, raw);
+    // '.' and '..' are never passed to the filesystem; '..' at the root stays at the root.
+    if (name === '.') return await this.refresh(dir);
+    if (name === '..') return this.isRoot(dir) ? await this.rootNode() : await this.parent(dir);
+    return await this.nodeAt(dir.rel === '' ? name : `${dir.rel}/${name}`);
+  }
+
+  /** LOOKUPP (RFC 8881 §18.14): NOENT at the export root, which has no parent here. */
+  async parent(n: FsNode): Promise<FsNode> {
+    if (this.isRoot(n)) throw new FsError('NOENT', 'the export root has no parent');
+    const up = path.posix.dirname(n.rel);
+    const p = await this.nodeAt(up === '.' ? '' : up);
+    if (!isDir(p.st)) throw new FsError('STALE', 'parent is no longer a directory');
+    return p;
+  }
+
+  /** A child by name for READDIR, or the error to report as rdattr_error. */
+  async child(dir: FsNode, name: string): Promise<FsNode> {
+    return await this.nodeAt(dir.rel === '' ? name : `${dir.rel}/${name}`);
+  }
+
+  /** The export root as a resolved path, for containment checks of opened files. */
+  contains(realPath: string): boolean {
+    return realPath === this.root || realPath.startsWith(this.root.endsWith('/') ? this.root : `${this.root}/`);
+  }
+
+  async readlink(n: FsNode): Promise<Buffer> {
+    if (!isLnk(n.st)) throw new FsError('INVAL', `${n.rel} is not a symbolic link`);
+    try {
+      return await fsp.readlink(n.abs, { encoding: 'buffer' });
+    } catch (err) {
+      throw fsErrorFrom(err, n.rel);
+    }
+  }
+
+  async statfs(): Promise<import('node:fs').BigIntStatsFs> {
+    return await fsp.statfs(this.root, { bigint: true });
+  }
+}

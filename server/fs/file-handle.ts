@@ -1,0 +1,64 @@
+/**
+ * NFSv4 file handles for the export (RFC 8881 §4.2: `opaque nfs_fh4<NFS4_FHSIZE>`,
+ * NFS4_FHSIZE = 128). A handle names one inode and carries a MAC so a client
+ * cannot forge one for an inode it was never given (e.g. /etc/shadow's).
+ *
+ *   byte 0      version (1)
+ *   bytes 1..3  zero
+ *   bytes 4..11  st_dev    (uint64 BE)
+ *   bytes 12..19 st_ino    (uint64 BE)
+ *   bytes 20..27 birth time in ns (uint64 BE): a generation number, so a
+ *                reused inode number does not revive an old handle
+ *   bytes 28..43 HMAC-SHA256(key, bytes 0..27), first 16 bytes
+ *
+ * The key is random per server run unless a key file is given (then handles
+ * stay valid across restarts, RFC 8881 §4.2.3 persistent handles).
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+export const FH_VERSION = 1;
+export const FH_SIZE = 44;
+const BODY = 28;
+const MAC = 16;
+
+export interface InodeId {
+  dev: bigint;
+  ino: bigint;
+  gen: bigint;
+}
+
+export class FileHandleCodec {
+  private readonly key: Buffer;
+
+  constructor(key: Buffer = randomBytes(32)) {
+    if (key.length < 16) throw new RangeError('file handle key must be at least 16 bytes');
+    this.key = Buffer.from(key);
+  }
+
+  private mac(body: Buffer): Buffer {
+    return createHmac('sha256', this.key).update(body).digest().subarray(0, MAC);
+  }
+
+  encode(id: InodeId): Buffer {
+    const fh = Buffer.alloc(FH_SIZE);
+    fh[0] = FH_VERSION;
+    fh.writeBigUInt64BE(BigInt.asUintN(64, id.dev), 4);
+    fh.writeBigUInt64BE(BigInt.asUintN(64, id.ino), 12);
+    fh.writeBigUInt64BE(BigInt.asUintN(64, id.gen), 20);
+    this.mac(fh.subarray(0, BODY)).copy(fh, BODY);
+    return fh;
+  }
+
+  /** The inode a handle names, or undefined when it is not one of ours (NFS4ERR_BADHANDLE). */
+  decode(fh: Uint8Array): InodeId | undefined {
+    if (fh.length !== FH_SIZE || fh[0] !== FH_VERSION || fh[1] !== 0 || fh[2] !== 0 || fh[3] !== 0) return undefined;
+    const buf = Buffer.from(fh.buffer, fh.byteOffset, fh.byteLength);
+    const want = this.mac(buf.subarray(0, BODY));
+    if (!timingSafeEqual(want, buf.subarray(BODY, FH_SIZE))) return undefined;
+    return { dev: buf.readBigUInt64BE(4), ino: buf.readBigUInt64BE(12), gen: buf.readBigUInt64BE(20) };
+  }
+}
+
+export function inodeKey(id: { dev: bigint; ino: bigint }): string {
+  return `${id.dev}:${id.ino}`;
+}

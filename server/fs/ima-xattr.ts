@@ -1,0 +1,64 @@
+/**
+ * The file's `security.ima` extended attribute, the value of FATTR4_IMA
+ * (draft-ietf-nfsv4-integrity-measurement §4.1: `typedef opaque ima_data4<4096>`)
+ * stored byte for byte as evmctl and the kernel write it.
+ *
+ * Access goes through a verified descriptor's /proc/self/fd path so the
+ * attribute read or written is the one of the handle's inode, never of
+ * something a symlink points at.
+ */
+import { getAttribute, removeAttribute, setAttribute } from '@napi-rs/xattr';
+import { promisify } from 'node:util';
+import fs from 'node:fs';
+import { isDir, isReg, type FsNode } from './export-fs.js';
+import { FsError, fsErrorFrom } from './fs-error.js';
+import type { OpenFiles } from './open-files.js';
+
+export const IMA_XATTR = 'security.ima';
+/** draft §4.1: ima_data4<4096>. */
+export const IMA_MAX = 4096;
+
+const closeP = promisify(fs.close);
+
+function noData(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e?.code === 'ENODATA' || /ENODATA|No data available|not found/i.test(e?.message ?? '');
+}
+
+async function withFd<T>(files: OpenFiles, n: FsNode, fn: (p: string) => Promise<T>): Promise<T> {
+  const fd = await files.openVerified(n);
+  try {
+    return await fn(`/proc/self/fd/${fd}`);
+  } finally {
+    await closeP(fd).catch(() => undefined);
+  }
+}
+
+/** The blob, or an empty buffer when the object has none (symlinks and devices never have one). */
+export async function readIma(files: OpenFiles, n: FsNode): Promise<Buffer> {
+  if (!isReg(n.st) && !isDir(n.st)) return Buffer.alloc(0);
+  return await withFd(files, n, async (p) => {
+    try {
+      const v = await getAttribute(p, IMA_XATTR);
+      return v ? Buffer.from(v) : Buffer.alloc(0);
+    } catch (err) {
+      if (noData(err)) return Buffer.alloc(0);
+      throw fsErrorFrom(err, n.rel);
+    }
+  });
+}
+
+/** draft §4.3: replaces the blob; an empty value removes it. */
+export async function writeIma(files: OpenFiles, n: FsNode, blob: Buffer): Promise<void> {
+  if (blob.length > IMA_MAX) throw new FsError('INVAL', `IMA metadata of ${blob.length} bytes exceeds ${IMA_MAX}`);
+  if (!isReg(n.st)) throw new FsError('INVAL', `${n.rel || '/'}: IMA metadata is kept for regular files only`);
+  await withFd(files, n, async (p) => {
+    try {
+      if (blob.length === 0) await removeAttribute(p, IMA_XATTR);
+      else await setAttribute(p, IMA_XATTR, blob);
+    } catch (err) {
+      if (blob.length === 0 && noData(err)) return;
+      throw fsErrorFrom(err, n.rel);
+    }
+  });
+}
