@@ -73,17 +73,19 @@ export class PathWalker {
       const shown = `/${[...base.comps, ...take].join('/')}`;
       if (res.status !== NFS4_OK) {
         const i = res.results.length - 1;
+        // Name the path up to the component that failed, not the whole request.
+        const upTo = `/${[...base.comps, ...take.slice(0, Math.max(0, i))].join('/')}`;
         const failed = ops[i];
         const linkAt = i - 2; // index in `take` of the component that may be a symlink
         if (failed.codec === lookupOp && (res.status === NFS4ERR.SYMLINK || res.status === NFS4ERR.NOTDIR) && linkAt >= 0) {
           const target = await this.readlinkOf(base.fh, take.slice(0, linkAt + 1));
-          if (target === undefined) throw this.fail(res.status, failed.codec.name, shown);
-          if (++hops > MAX_SYMLINKS) throw this.fail(NFS4ERR.SYMLINK, 'LOOKUP', shown);
+          if (target === undefined) throw this.fail(res.status, failed.codec.name, upTo);
+          if (++hops > MAX_SYMLINKS) throw this.fail(NFS4ERR.SYMLINK, 'LOOKUP', upTo);
           remaining = [...this.splice([...base.comps, ...take.slice(0, linkAt)], target), ...take.slice(linkAt + 1), ...remaining.slice(take.length)];
           base = { fh: undefined, comps: [] };
           continue;
         }
-        throw this.fail(res.status, failed.codec.name, shown);
+        throw this.fail(res.status, failed.codec.name, upTo);
       }
       const fh = Buffer.from(resultOf(res, ops.length - 2, getfhOp).resok!.object);
       base = { fh, comps: [...base.comps, ...take] };

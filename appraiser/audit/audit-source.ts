@@ -11,8 +11,10 @@ export interface AuditEntry {
   type: EntryType;
   size: number;
   mode: number;
-  /** Source-specific handle (an NFS node, a local absolute path) to avoid a second lookup. */
+  /** Source-specific handle (an NFS node with its file handle) to avoid a second lookup. */
   ref?: unknown;
+  /** The listing could not give this entry's attributes (NFS rdattr_error): reported, never appraised. */
+  error?: { code: string; status?: string; message: string };
 }
 
 export interface AuditSource {

@@ -4,7 +4,7 @@
  * cached (draft §4.4); `imaSupported` comes from the server's supported_attrs
  * (draft §4.2), so against a legacy server no file is even asked for it.
  */
-import { NfsClient } from '../../client/nfs-client.js';
+import { NfsClient, type NfsNode } from '../../client/nfs-client.js';
 import type { NfsClientOptions } from '../../client/client-options.js';
 import { SourceUnreachableError, type AuditEntry, type AuditSource, type EntryType, joinPath } from './audit-source.js';
 
@@ -30,22 +30,29 @@ export class NfsSource implements AuditSource {
   }
 
   async list(dir: AuditEntry): Promise<AuditEntry[]> {
-    const entries = await this.client.readdir(clientPath(dir.path));
-    return entries.map((e) => ({
-      path: joinPath(dir.path, e.name),
-      type: entryType(e.type),
-      size: e.size,
-      mode: e.stat?.mode ?? 0,
-    }));
+    const entries = await this.client.readdir(this.target(dir));
+    const parent = (dir.ref as NfsNode | undefined)?.path ?? `${this.client.location.path.replace(/\/$/, '')}/${dir.path}`;
+    return entries.map((e) => {
+      const path = joinPath(dir.path, e.name);
+      const entry: AuditEntry = { path, type: entryType(e.type), size: e.size, mode: e.stat?.mode ?? 0 };
+      // The handle from READDIR saves a LOOKUP walk per file for GETATTR and READ.
+      if (e.fh && e.stat) entry.ref = { fh: e.fh, path: `${parent.replace(/\/$/, '')}/${e.name}`, stat: e.stat } satisfies NfsNode;
+      if (e.error) entry.error = { code: 'IMAFS_NFS_STATUS', status: e.error, message: `READDIR ${this.client.location.path.replace(/\/$/, '')}/${path}: cannot read attributes: ${e.error}` };
+      return entry;
+    });
+  }
+
+  private target(e: AuditEntry): string | NfsNode {
+    return (e.ref as NfsNode | undefined) ?? clientPath(e.path);
   }
 
   async readIma(file: AuditEntry): Promise<Buffer> {
     // null only from a legacy server; the engine checks imaSupported first.
-    return (await this.client.getIma(clientPath(file.path))) ?? Buffer.alloc(0);
+    return (await this.client.getIma(this.target(file))) ?? Buffer.alloc(0);
   }
 
   read(file: AuditEntry): AsyncIterable<Buffer> {
-    return this.client.read(clientPath(file.path));
+    return this.client.read(this.target(file));
   }
 
   async close(): Promise<void> {

@@ -26,9 +26,9 @@ export function displayPath(p: string): string {
 
 /** A failed stat/readdir/read/GETATTR as a per-file result: reported, never allowed. */
 export function errorResult(path: string, err: unknown, size = 0): AuditFileResult {
-  const e = err as { code?: unknown; statusName?: unknown; message?: unknown };
+  const e = err as { code?: unknown; statusName?: unknown; status?: unknown; message?: unknown };
   const code = typeof e?.code === 'string' ? e.code : 'IMAFS_READ';
-  const status = typeof e?.statusName === 'string' ? e.statusName : undefined;
+  const status = typeof e?.statusName === 'string' ? e.statusName : typeof e?.status === 'string' ? e.status : undefined;
   return {
     path: displayPath(path),
     size,
@@ -93,7 +93,8 @@ export async function runAudit(o: RunAuditOptions): Promise<AuditReport> {
         }
         children.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
         for (const c of children) {
-          if (c.type === 'directory') dirs.push(c);
+          if (c.error) results.push(errorResult(c.path, c.error));
+          else if (c.type === 'directory') dirs.push(c);
           else if (c.type === 'file') enqueue(c);
           else skipped++;
         }

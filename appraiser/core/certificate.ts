@@ -1,12 +1,20 @@
 /**
- * X.509 certificates for the keyring, parsed with pkijs/asn1js (RFC 5280 §4.1,
- * extensions §4.2.1.2 subjectKeyIdentifier, §4.2.1.3 keyUsage, §4.2.1.9
- * basicConstraints). Signatures between certificates are checked with
- * node:crypto's X509Certificate.
+ * X.509 certificates for the keyring (RFC 5280). node:crypto's X509Certificate
+ * (OpenSSL) parses and validates the whole certificate and checks signatures
+ * between certificates; the three extensions IMA needs are read from the DER
+ * with der.ts (pkijs/asn1js would add 100-300 ms to every CLI start for them):
+ *
+ *   Certificate ::= SEQUENCE { tbsCertificate TBSCertificate, signatureAlgorithm, signatureValue }
+ *   TBSCertificate ::= SEQUENCE { version [0] EXPLICIT, serialNumber, signature, issuer, validity,
+ *                                 subject, subjectPublicKeyInfo, issuerUniqueID [1] IMPLICIT OPTIONAL,
+ *                                 subjectUniqueID [2] IMPLICIT OPTIONAL, extensions [3] EXPLICIT OPTIONAL }
+ *   Extension ::= SEQUENCE { extnID OID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }
+ *   §4.2.1.2 SubjectKeyIdentifier ::= OCTET STRING
+ *   §4.2.1.3 KeyUsage ::= BIT STRING { digitalSignature (0), ..., keyCertSign (5), ... }
+ *   §4.2.1.9 BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER OPTIONAL }
  */
-import { X509Certificate, createPublicKey, type KeyObject } from 'node:crypto';
-import * as pkijs from 'pkijs';
-import * as asn1js from 'asn1js';
+import { X509Certificate, type KeyObject } from 'node:crypto';
+import { children, oidString, readSingle, readTlv } from './der.js';
 import { ecPublicFromKey, type EcPublic } from './ecdsa.js';
 
 const OID_SKID = '2.5.29.14';
@@ -45,27 +53,40 @@ export function describePublicKey(publicKey: KeyObject): { keyType: 'rsa' | 'ec'
   throw new RangeError(`unsupported public key type ${t ?? '?'} (RSA and ECDSA P-256/P-384 are supported)`);
 }
 
-/** Parse one DER certificate; throws (RangeError/Error) with a reason on malformed input. */
-export function parseCertificate(der: Buffer): ParsedCertificate {
-  const asn = asn1js.fromBER(new Uint8Array(der.buffer, der.byteOffset, der.length));
-  if (asn.offset === -1) throw new RangeError(`not DER: ${asn.result.error || 'ASN.1 decode failed'}`);
-  const cert = new pkijs.Certificate({ schema: asn.result });
-  const x509 = new X509Certificate(der);
-  const publicKey = createPublicKey({ key: Buffer.from(cert.subjectPublicKeyInfo.toSchema().toBER(false)), format: 'der', type: 'spki' });
-  let skid: Buffer | null = null;
-  let keyUsage: ParsedCertificate['keyUsage'] = null;
-  let isCa = false;
-  for (const ext of cert.extensions ?? []) {
-    if (ext.extnID === OID_SKID && ext.parsedValue instanceof asn1js.OctetString) {
-      skid = Buffer.from(ext.parsedValue.valueBlock.valueHexView);
-    } else if (ext.extnID === OID_KEY_USAGE && ext.parsedValue instanceof asn1js.BitString) {
-      const bits = ext.parsedValue.valueBlock.valueHexView;
-      // KeyUsage BIT STRING: digitalSignature(0) is the most significant bit of the first octet, keyCertSign(5).
-      keyUsage = { digitalSignature: (bits[0] & 0x80) !== 0, keyCertSign: (bits[0] & 0x04) !== 0 };
-    } else if (ext.extnID === OID_BASIC_CONSTRAINTS && ext.parsedValue instanceof pkijs.BasicConstraints) {
-      isCa = ext.parsedValue.cA === true;
+interface Extensions { skid: Buffer | null; keyUsage: ParsedCertificate['keyUsage']; isCa: boolean }
+
+function readExtensions(der: Buffer): Extensions {
+  const out: Extensions = { skid: null, keyUsage: null, isCa: false };
+  const cert = readSingle(der, 0x30);
+  const tbs = readTlv(cert.value, 0);
+  if (tbs.tag !== 0x30) throw new RangeError('DER: TBSCertificate is not a SEQUENCE');
+  const extsWrapper = children(tbs.value).find((c) => c.tag === 0xa3);
+  if (!extsWrapper) return out;
+  for (const ext of children(readSingle(extsWrapper.value, 0x30).value)) {
+    const parts = children(ext.value);
+    if (parts.length < 2 || parts[0].tag !== 0x06) throw new RangeError('DER: malformed Extension');
+    const oid = oidString(parts[0].value);
+    const octets = parts[parts.length - 1];
+    if (octets.tag !== 0x04) throw new RangeError('DER: extnValue is not an OCTET STRING');
+    if (oid === OID_SKID) {
+      out.skid = Buffer.from(readSingle(octets.value, 0x04).value);
+    } else if (oid === OID_KEY_USAGE) {
+      const bits = readSingle(octets.value, 0x03).value;
+      const b0 = bits.length > 1 ? bits[1] : 0; // bits[0] is the unused-bits count
+      out.keyUsage = { digitalSignature: (b0 & 0x80) !== 0, keyCertSign: (b0 & 0x04) !== 0 };
+    } else if (oid === OID_BASIC_CONSTRAINTS) {
+      const seq = children(readSingle(octets.value, 0x30).value);
+      out.isCa = seq.length > 0 && seq[0].tag === 0x01 && seq[0].value.length === 1 && seq[0].value[0] !== 0;
     }
   }
+  return out;
+}
+
+/** Parse one DER certificate; throws with a reason on malformed input. */
+export function parseCertificate(der: Buffer): ParsedCertificate {
+  const x509 = new X509Certificate(der);
+  const publicKey = x509.publicKey;
+  const { skid, keyUsage, isCa } = readExtensions(der);
   return {
     der,
     x509,
@@ -76,8 +97,8 @@ export function parseCertificate(der: Buffer): ParsedCertificate {
     skid,
     keyUsage,
     isCa,
-    notBefore: cert.notBefore.value,
-    notAfter: cert.notAfter.value,
+    notBefore: new Date(x509.validFrom),
+    notAfter: new Date(x509.validTo),
   };
 }
 

@@ -4,6 +4,8 @@
  * decide, and optionally log. Used by `imafs verify` and reusable by callers
  * that appraise local paths.
  */
+import { stat } from 'node:fs/promises';
+import { ImafsAppraiserError } from '../errors.js';
 import { appraise, measurementAlgo } from '../core/appraise.js';
 import type { Keyring } from '../core/keyring.js';
 import type { AccessKind, Decision, Policy } from '../core/policy.js';
@@ -31,7 +33,10 @@ export interface AppraiseFileOptions {
   now?: Date;
 }
 
+/** Throws (ENOENT etc., or IMAFS_CONFIG for a non-regular file) when `path` cannot be appraised at all. */
 export async function appraiseFile(path: string, o: AppraiseFileOptions): Promise<FileAppraisal> {
+  const st = await stat(path);
+  if (!st.isFile()) throw new ImafsAppraiserError('IMAFS_CONFIG', `${path}: not a regular file`, { file: path });
   const ctx = { path: o.policyPath ?? path, access: o.access ?? 'read' };
   const need = o.policy.needsAppraisal(ctx);
   let blob: Buffer | null = null;

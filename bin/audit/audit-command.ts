@@ -10,23 +10,16 @@ import { createFileAppraiser } from '../../appraiser/audit/file-appraiser.js';
 import { isNfsSource, openLocalSource } from '../../appraiser/audit/open-source.js';
 import { formatReport, formatText, type ReportFormat } from '../../appraiser/audit/reporters/index.js';
 import { runAudit } from '../../appraiser/audit/run-audit.js';
-import { Policy, type PolicyConfig } from '../../appraiser/core/policy.js';
-import { loadKeyring } from '../../appraiser/io/load-keyring.js';
-import { loadPolicy } from '../../appraiser/io/load-policy.js';
+import { ImafsAppraiserError } from '../../appraiser/errors.js';
+import { loadAppraisal, type AppraisalFlags } from '../appraisal-options.js';
+import { clientOptionsFromFlags, type ClientFlags } from '../client-options.js';
 import { createProgress, wantProgress } from './audit-progress.js';
 
-export interface AuditCommandOptions {
-  keys: string[];
-  ca: string[];
-  policy: 'strict' | 'audit';
-  requireSignature?: boolean;
-  policyFile?: string;
+export interface AuditCommandOptions extends AppraisalFlags, ClientFlags {
   format: ReportFormat;
   output?: string;
   jobs: number;
   quiet?: boolean;
-  imaAttr?: number;
-  integrityStatus?: number;
 }
 
 export interface AuditOutcome {
@@ -37,16 +30,12 @@ export interface AuditOutcome {
   text(): string;
 }
 
-async function buildPolicy(o: AuditCommandOptions): Promise<Policy> {
-  const overrides: Partial<PolicyConfig> = { mode: o.policy, ...(o.requireSignature ? { requireSignature: true } : {}) };
-  return o.policyFile ? await loadPolicy(o.policyFile, overrides) : new Policy(overrides);
-}
-
 export async function auditSource(spec: string, o: AuditCommandOptions): Promise<AuditOutcome> {
-  const keyring = o.keys.length > 0 || o.ca.length > 0 ? await loadKeyring({ keys: o.keys, ca: o.ca }) : null;
-  const policy = await buildPolicy(o);
+  const { keyring, policy } = await loadAppraisal(o);
+  // An audit that ignores metadata would pass anything: not a check worth running in CI.
+  if (policy.mode === 'disabled') throw new ImafsAppraiserError('IMAFS_CONFIG', 'audit: --policy must be strict or audit (disabled would check nothing)');
   const source: AuditSource = isNfsSource(spec)
-    ? await (await import('../../appraiser/audit/nfs-source.js')).openNfsSource(spec, { imaAttr: o.imaAttr, integrityStatus: o.integrityStatus })
+    ? await (await import('../../appraiser/audit/nfs-source.js')).openNfsSource(spec, clientOptionsFromFlags(o))
     : openLocalSource(spec);
   const progress = createProgress(wantProgress(o.quiet === true));
   let report: AuditReport;

@@ -3,6 +3,12 @@ import { register as audit } from './audit.js';
 import { register as demo } from './demo.js';
 import { register as verify } from './verify.js';
 import { register as sign } from './sign.js';
+import { register as ls } from './ls.js';
+import { register as cat } from './cat.js';
+import { register as stat } from './stat.js';
+import { register as mount } from './mount.js';
+import { register as umount } from './umount.js';
+import { register as serve } from './serve.js';
 
 /**
  * Every subcommand, in help order. Each module owns its flags and calls typed
@@ -10,4 +16,4 @@ import { register as sign } from './sign.js';
  */
 export type Register = (program: Command) => void;
 
-export const commands: Register[] = [audit, demo, verify, sign];
+export const commands: Register[] = [audit, demo, verify, sign, ls, cat, stat, serve, mount, umount];

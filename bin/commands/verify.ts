@@ -64,7 +64,7 @@ async function verifyOne(file: string, o: Parameters<typeof appraiseFile>[1]): P
     };
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    return { path: file, verdict: 'error', allowed: false, appraised: false, reason: `cannot read: ${err.code ?? err.message}` };
+    return { path: file, verdict: 'error', allowed: false, appraised: false, reason: err.code && !err.code.startsWith('IMAFS_') ? `cannot read: ${err.code}` : err.message };
   }
 }
 

@@ -29,12 +29,12 @@ process.once('exit', () => {
 /** Runs a command to completion and collects its output (never throws on a non-zero exit). */
 export function run(cmd: string, args: string[], opts: { cwd?: string; timeoutMs?: number; input?: string } = {}): Promise<RunResult> {
   return new Promise((resolve) => {
-    const c = spawn(cmd, args, { cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const c = spawn(cmd, args, { cwd: opts.cwd, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     live.add(c);
     let stdout = '';
     let stderr = '';
-    c.stdout.on('data', (d: Buffer) => { stdout += d.toString('utf8'); });
-    c.stderr.on('data', (d: Buffer) => { stderr += d.toString('utf8'); });
+    c.stdout!.on('data', (d: Buffer) => { stdout += d.toString('utf8'); });
+    c.stderr!.on('data', (d: Buffer) => { stderr += d.toString('utf8'); });
     const timer = setTimeout(() => c.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
     c.once('error', (err) => {
       clearTimeout(timer);
@@ -46,7 +46,11 @@ export function run(cmd: string, args: string[], opts: { cwd?: string; timeoutMs
       live.delete(c);
       resolve({ status, signal, stdout, stderr });
     });
-    c.stdin.end(opts.input ?? '');
+    if (c.stdin) {
+      // A child that exits before reading its input must not crash the demo with EPIPE.
+      c.stdin.on('error', () => {});
+      c.stdin.end(opts.input);
+    }
   });
 }
 
@@ -82,7 +86,7 @@ export function startDaemon(args: string[]): Daemon {
     exited: () => gone,
     waitFor: (re, timeoutMs = 20_000) =>
       new Promise((resolve, reject) => {
-        const timer = setTimeout(() => finish(new Error(`timed out after ${timeoutMs} ms waiting for ${re}`)), timeoutMs);
+        const timer = setTimeout(() => finish(new Error(`timed out after ${timeoutMs} ms waiting for ${re}; output:\n${out.trim()}`)), timeoutMs);
         const finish = (err?: Error, m?: RegExpExecArray): void => {
           clearTimeout(timer);
           listeners.delete(check);
@@ -92,7 +96,7 @@ export function startDaemon(args: string[]): Daemon {
         const check = (): void => {
           const m = re.exec(out);
           if (m) finish(undefined, m);
-          else if (gone) finish(new Error(`exited before printing ${re}`));
+          else if (gone) finish(new Error(`exited before printing ${re}; output:\n${out.trim()}`));
         };
         listeners.add(check);
         check();

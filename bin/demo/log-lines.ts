@@ -18,7 +18,7 @@ export function explainLog(text: string, path: string): string[] {
         // Not JSON after all: show it raw.
       }
     }
-    out.push(line.length > 140 ? `${line.slice(0, 137)}...` : line);
+    out.push(shortenAscii(line));
   }
   return out;
 }
@@ -26,4 +26,14 @@ export function explainLog(text: string, path: string): string[] {
 function mentions(line: string, path: string): boolean {
   const p = path.replace(/^\/+/, '');
   return line.includes(`/${p}"`) || line.includes(`/${p} `) || line.endsWith(`/${p}`) || line.includes(`"${p}"`);
+}
+
+/** `10 <template hash> ima-sig <algo>:<digest> <path> [<sig hex>]` with the long hex fields cut short. */
+function shortenAscii(line: string): string {
+  const f = line.split(' ');
+  if (f.length < 5 || f[2] !== 'ima-sig') return line.length > 140 ? `${line.slice(0, 137)}...` : line;
+  const cut = (h: string, n: number): string => (h.length > n ? `${h.slice(0, n)}...` : h);
+  const [algo, digest = ''] = f[3].split(':');
+  const sig = f.slice(5).join(' ');
+  return `${f[0]} ${cut(f[1], 8)} ima-sig ${algo}:${cut(digest, 12)} ${f[4]}${sig ? ` ${cut(sig, 16)}` : ''}`;
 }

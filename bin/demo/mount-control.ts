@@ -22,10 +22,33 @@ export interface DemoMount {
   args: string[];
 }
 
+export interface MountFiles {
+  /** ima-sig ascii measurement log (the kernel's format). */
+  log: string;
+  /** JSON-lines measurement log (verdict, reason, decision). */
+  logJson: string;
+  /** Verified-content cache and pid file: inside the demo's temp dir so nothing outlives it. */
+  cacheDir: string;
+  pidFile: string;
+}
+
 /** Starts `imafs mount --foreground`; the caller records the result before waiting, so cleanup can always find it. */
-export function startMount(url: string, mountpoint: string, policy: 'strict' | 'audit', cert: string, log: string): DemoMount {
-  const args = ['mount', '--foreground', '--policy', policy, '--keys', cert, '--log', log, url, mountpoint];
+export function startMount(url: string, mountpoint: string, policy: 'strict' | 'audit', cert: string, f: MountFiles): DemoMount {
+  const args = ['mount', '--foreground', '--policy', policy, '--keys', cert, '--log', f.log, '--log-json', f.logJson,
+    '--cache-dir', f.cacheDir, '--pid-file', f.pidFile, url, mountpoint];
   return { daemon: startDaemon(args), mountpoint, args };
+}
+
+/** The mount command as a user would type it (no bookkeeping flags). */
+export function shownMountArgs(m: DemoMount): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < m.args.length; i++) {
+    const a = m.args[i];
+    if (a === '--foreground') continue;
+    if (a === '--cache-dir' || a === '--pid-file' || a === '--log-json') { i++; continue; }
+    out.push(a);
+  }
+  return out;
 }
 
 export async function waitMounted(m: DemoMount, signal?: AbortSignal, timeoutMs = 20_000): Promise<void> {

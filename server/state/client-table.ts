@@ -20,7 +20,9 @@ export interface ClientRecord {
   readonly confirmVerf: Buffer;
   /** 4.1: the next csa_sequence expected by CREATE_SESSION, and the cached reply of the previous one. */
   csSeq: number;
-  csReply: Buffer | undefined;
+  csReply: unknown;
+  /** RECLAIM_COMPLETE seen (RFC 8881 §18.51: a second one is NFS4ERR_COMPLETE_ALREADY). */
+  reclaimDone: boolean;
   renewedAt: number;
   /** Draft §4.2.1: this client asked about FATTR4_IMA, so it may see NFS4ERR_INTEGRITY. */
   participating: boolean;
@@ -72,6 +74,7 @@ export class ClientTable {
       confirmVerf: randomBytes(8),
       csSeq: 1,
       csReply: undefined,
+      reclaimDone: false,
       renewedAt: Date.now(),
       participating: false,
       principal: o.principal,

@@ -14,7 +14,9 @@ export interface OpenState {
   readonly clientid: bigint;
   /** The file's inode key. */
   readonly file: string;
+  /** `${clientid}:${hex(owner)}`, and the owner bytes themselves. */
   readonly owner: string;
+  readonly ownerBytes: Buffer;
   shareAccess: number;
   /** 4.0: OPEN_CONFIRM received (we never ask for it, but honour it). */
   confirmed: boolean;
@@ -50,7 +52,7 @@ export class StateidTable {
     const other = Buffer.alloc(12);
     this.boot.copy(other, 0);
     other.writeBigUInt64BE(this.next++, 4);
-    const st: OpenState = { other, key: other.toString('hex'), seqid: 1, clientid, file, owner: ownerKey, shareAccess, confirmed: false };
+    const st: OpenState = { other, key: other.toString('hex'), seqid: 1, clientid, file, owner: ownerKey, ownerBytes: Buffer.from(owner), shareAccess, confirmed: false };
     this.byOther.set(st.key, st);
     this.byOwnerFile.set(k, st);
     return st;

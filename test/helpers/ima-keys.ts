@@ -107,7 +107,7 @@ export function issueCert(dir: string, name: string, keyFile: string, opts: Cert
   writeFileSync(join(work, 'serial'), `${(Date.now() % 1e9).toString(16).padStart(8, '0')}\n`);
   const ext = opts.extensions ?? (opts.isCa
     ? ['basicConstraints = critical,CA:TRUE', 'keyUsage = critical,keyCertSign,cRLSign', 'subjectKeyIdentifier = hash']
-    : ['basicConstraints = critical,CA:FALSE', 'keyUsage = critical,digitalSignature', ...(opts.noSkid ? [] : ['subjectKeyIdentifier = hash'])]);
+    : ['basicConstraints = critical,CA:FALSE', 'keyUsage = critical,digitalSignature', opts.noSkid ? 'subjectKeyIdentifier = none' : 'subjectKeyIdentifier = hash']);
   if (opts.ca && !opts.extensions) ext.push('authorityKeyIdentifier = keyid');
   writeFileSync(join(work, 'cfg'), `${CA_CONF}[ ext ]\n${ext.join('\n')}\n`);
   const now = Date.now();

@@ -19,12 +19,24 @@ export const IMAFS_BIN = join(here, '..', '..', 'bin', 'imafs.js');
 
 const READY = /^imafs serve: listening on (.+):(\d+) exporting (.+)$/m;
 
+/** Every server this process started and has not seen exit: killed by PID if the test process exits first. */
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const c of live) if (c.pid !== undefined) try { process.kill(c.pid, 'SIGKILL'); } catch { /* already gone */ }
+});
+
 export interface ServeHandle {
   host: string;
   port: number;
   pid: number;
   /** nfs://host:port/<path> (the export root is the served directory). */
   url(path?: string): string;
+  /**
+   * The libnfs form for nfs-ls / nfs-cat (NFSv4.0): nfs://127.0.0.1//<path>?version=4&nfsport=PORT.
+   * The doubled slash matters: libnfs takes everything up to the last '/' as the
+   * export path, and our export path is '/'.
+   */
+  libnfsUrl(path?: string): string;
   /** Everything the server printed so far (stdout and stderr, interleaved). */
   output(): string;
   /** Resolves when a line matching `re` appears in the output (or rejects after timeoutMs). */
@@ -55,6 +67,7 @@ export async function startImafsServe(dir: string, opts: ServeStartOptions = {})
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...opts.env },
   });
+  live.add(child);
   let out = '';
   const waiters = new Set<() => void>();
   const onData = (d: Buffer): void => {
@@ -67,6 +80,7 @@ export async function startImafsServe(dir: string, opts: ServeStartOptions = {})
   let gone = false;
   void exited.then(() => {
     gone = true;
+    live.delete(child);
     for (const w of [...waiters]) w();
   });
 
@@ -118,6 +132,10 @@ export async function startImafsServe(dir: string, opts: ServeStartOptions = {})
     port,
     pid: child.pid!,
     url: (path?: string) => urlFor(host, port, path),
+    libnfsUrl: (path?: string) => {
+      const p = (path ?? '').replace(/^\/+/, '');
+      return `nfs://${host}/${p === '' ? '' : `/${p}`}?version=4&nfsport=${port}`;
+    },
     output: () => out,
     waitForOutput,
     stop,

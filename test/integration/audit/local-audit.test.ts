@@ -4,67 +4,24 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { evmHash, evmSign, makeKey, tmpDir, writeContent, writeIma, type TestKey, type TmpDir } from '../../helpers/ima-keys.js';
+import { tmpDir, type TestKey, type TmpDir } from '../../helpers/ima-keys.js';
 import { IMAFS_BIN } from '../../helpers/imafs-serve.js';
+import { imafs, makeSignedTree, TREE_BY_CODE, TREE_BYTES, TREE_PATHS, type JsonReport } from './signed-tree.js';
 
 let t: TmpDir;
 let key: TestKey;
 let tree: string;
 
-export function imafs(args: string[], opts: { timeout?: number } = {}): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [IMAFS_BIN, ...args], { encoding: 'utf8', timeout: opts.timeout ?? 120_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/**
- * The tree (8 regular files, 1 symlink):
- *   good/a.bin          RSA sha256 signature          ok
- *   good/run.sh         executable, sha256 signature  ok
- *   good/sub/deep.txt   sha512 signature              ok
- *   digest-only.bin     evmctl ima_hash sha256        ok (signature-required with --require-signature)
- *   tampered.bin        signed, then appended to      digest-mismatch
- *   unsigned.txt        no security.ima               no-metadata
- *   weird.bin           0x7f garbage                  unknown-format
- *   other-key.bin       signed by an untrusted key    unknown-key
- *   link -> good/a.bin  symlink                       skipped
- */
 before(() => {
   t = tmpDir('imafs-audit-local-');
-  key = makeKey(t.dir, 'rsa2048', { name: 'publisher' });
-  const other = makeKey(t.dir, 'p256', { name: 'stranger' });
-  tree = join(t.dir, 'tree');
-  mkdirSync(join(tree, 'good', 'sub'), { recursive: true });
-  writeContent(join(tree, 'good', 'a.bin'), 4097, 1);
-  evmSign(join(tree, 'good', 'a.bin'), key, 'sha256');
-  writeFileSync(join(tree, 'good', 'run.sh'), '#!/bin/sh\necho hi\n');
-  chmodSync(join(tree, 'good', 'run.sh'), 0o755);
-  evmSign(join(tree, 'good', 'run.sh'), key, 'sha256');
-  writeContent(join(tree, 'good', 'sub', 'deep.txt'), 100, 2);
-  evmSign(join(tree, 'good', 'sub', 'deep.txt'), key, 'sha512');
-  writeContent(join(tree, 'digest-only.bin'), 1000, 3);
-  evmHash(join(tree, 'digest-only.bin'), 'sha256');
-  writeContent(join(tree, 'tampered.bin'), 5000, 4);
-  evmSign(join(tree, 'tampered.bin'), key, 'sha256');
-  appendFileSync(join(tree, 'tampered.bin'), 'x');
-  writeContent(join(tree, 'unsigned.txt'), 10, 5);
-  writeContent(join(tree, 'weird.bin'), 10, 6);
-  writeIma(join(tree, 'weird.bin'), Buffer.from([0x7f, 1, 2, 3]));
-  writeContent(join(tree, 'other-key.bin'), 64, 7);
-  evmSign(join(tree, 'other-key.bin'), other, 'sha256');
-  symlinkSync('good/a.bin', join(tree, 'link'));
+  mkdirSync(join(t.dir, 'keys'));
+  ({ tree, key } = makeSignedTree(join(t.dir, 'tree'), join(t.dir, 'keys')));
 });
 
 after(() => t?.cleanup());
-
-interface JsonReport {
-  source: string;
-  policy: string;
-  files: Array<{ path: string; verdict: string; allowed: boolean; reason: string; size: number; keyid?: string }>;
-  summary: { files: number; allowed: number; denied: number; errors: number; skipped: number; bytes: number; byCode: Record<string, number> };
-}
 
 test('json: exact counts per verdict, exit 1, nothing on stderr when not a TTY', () => {
   const r = imafs(['audit', '--keys', key.cert, '--format', 'json', '--jobs', '3', tree]);
@@ -72,16 +29,15 @@ test('json: exact counts per verdict, exit 1, nothing on stderr when not a TTY',
   assert.equal(r.stderr, '');
   const rep = JSON.parse(r.stdout) as JsonReport;
   assert.equal(rep.policy, 'strict');
-  assert.deepEqual(rep.summary.byCode, { 'digest-mismatch': 1, 'no-metadata': 1, ok: 4, 'unknown-format': 1, 'unknown-key': 1 });
+  assert.deepEqual(rep.summary.byCode, TREE_BY_CODE);
   assert.equal(rep.summary.files, 8);
   assert.equal(rep.summary.allowed, 4);
   assert.equal(rep.summary.denied, 4);
   assert.equal(rep.summary.errors, 0);
   assert.equal(rep.summary.skipped, 1);
-  // Bytes measured: every file whose blob names a usable algorithm is read in full.
-  assert.equal(rep.summary.bytes, 4097 + 18 + 100 + 1000 + 5001 + 64);
+  assert.equal(rep.summary.bytes, TREE_BYTES);
   const by = new Map(rep.files.map((f) => [f.path, f]));
-  assert.deepEqual([...by.keys()], ['/digest-only.bin', '/good/a.bin', '/good/run.sh', '/good/sub/deep.txt', '/other-key.bin', '/tampered.bin', '/unsigned.txt', '/weird.bin']);
+  assert.deepEqual([...by.keys()], TREE_PATHS);
   assert.equal(by.get('/good/a.bin')!.verdict, 'ok');
   assert.equal(by.get('/good/a.bin')!.keyid, key.skidKeyid);
   assert.equal(by.get('/tampered.bin')!.verdict, 'digest-mismatch');

@@ -195,3 +195,20 @@ test('16 parallel opens of one version share one fetch and all read correct byte
   for (const g of got) assert.ok(g.equals(want));
   assert.equal(tree.calls.reads, 1);
 });
+
+test('a handle opened on an older version is refused (ESTALE) once a newer version is opened', async (t) => {
+  const d = mkdtempSync(join(tmpdir(), 'imafs-pipe-stale-'));
+  t.after(() => rmSync(d, { recursive: true, force: true }));
+  const f = join(d, 'lib');
+  writeContent(f, 50_000, 1);
+  evmSign(f, key, 'sha256');
+  const tree = new LocalTree(d);
+  const core = await makeCore(tree, { mode: 'strict' }, [key.cert]);
+  t.after(() => core.close());
+  const old = await core.fs.open('/lib', O_RDONLY);
+  writeContent(f, 50_000, 2);
+  evmSign(f, key, 'sha256');
+  const neu = await core.fs.open('/lib', O_RDONLY);
+  assert.ok((await readAll(core.fs, neu)).equals(readFileSync(f)));
+  await assert.rejects(core.fs.read(old, Buffer.alloc(10), 10, 0), errno(E.ESTALE));
+});

@@ -1,0 +1,89 @@
+/**
+ * Audit benchmark (npm run bench audit): `imafs audit` of 10,000 signed small
+ * files over NFS from `imafs serve` on loopback, vs the peer `evmctl
+ * ima_verify` of the same files on the local disk, in the same run.
+ *
+ * Both sides are whole CLI invocations (process start included), after one
+ * warm-up each so the files are in the page cache; they alternate, RUNS times,
+ * and medians are compared. The files are 512 B..4 KiB of random bytes, signed
+ * RSA-2048/sha256 by imafs's signer with the public-key keyid (the one evmctl
+ * 1.4 looks keys up by), so evmctl and imafs check identical values. Both runs
+ * must verify every file (exit 0) or the bench fails. Goal: imafs over the
+ * network faster than evmctl locally (ratio imafs/evmctl < 1).
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadSigningKey, signFile } from '../appraiser/io/sign-file.js';
+import { makeKey, tmpDir } from '../test/helpers/ima-keys.js';
+import { startImafsServe } from '../test/helpers/imafs-serve.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const CLI = resolve(here, '../bin/imafs.js');
+const COUNT = Number(process.env.IMAFS_BENCH_AUDIT_FILES ?? 10_000);
+const RUNS = Number(process.env.IMAFS_BENCH_RUNS ?? 5);
+const JOBS = process.env.IMAFS_BENCH_AUDIT_JOBS ?? '32';
+const PER_DIR = 1000;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function timed(cmd: string, args: string[], cwd: string, check: (stdout: string) => string | null): number {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 256 << 20 });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const bad = r.status !== 0 ? `exit ${r.status}: ${(r.stderr ?? '').slice(0, 500)}` : check(r.stdout);
+  if (bad) throw new Error(`${cmd} ${args.slice(0, 4).join(' ')} ...: ${bad}`);
+  return ms;
+}
+
+export async function run(): Promise<void> {
+  const t = tmpDir('imafs-bench-audit-');
+  let stopServe: (() => Promise<unknown>) | undefined;
+  try {
+    const key = makeKey(t.dir, 'rsa2048', { name: 'bench' });
+    const signer = await loadSigningKey(key.key);
+    const tree = join(t.dir, 'tree');
+    const rel: string[] = [];
+    const setup0 = Date.now();
+    for (let i = 0; i < COUNT; i++) {
+      const d = `d${String(Math.floor(i / PER_DIR)).padStart(2, '0')}`;
+      if (i % PER_DIR === 0) mkdirSync(join(tree, d), { recursive: true });
+      const p = `${d}/f${String(i).padStart(5, '0')}`;
+      writeFileSync(join(tree, p), randomBytes(512 + ((i * 7919) % 3585)));
+      await signFile(join(tree, p), signer, { algo: 'sha256' });
+      rel.push(p);
+    }
+    process.stdout.write(`setup: ${COUNT} files signed in ${((Date.now() - setup0) / 1000).toFixed(1)} s under ${tree}; ${RUNS} runs each, medians, --jobs ${JOBS}\n`);
+
+    const srv = await startImafsServe(tree);
+    stopServe = () => srv.stop();
+    const url = srv.url('');
+    const imafsArgs = ['--no-warnings', CLI, 'audit', '--keys', key.cert, '--quiet', '--jobs', JOBS, url];
+    const imafsOk = (out: string): string | null =>
+      out.includes(`: ${COUNT} files, ${COUNT} allowed, 0 denied`) ? null : `unexpected summary: ${out.slice(-300)}`;
+    const evmArgs = ['ima_verify', '--key', key.certDer, ...rel];
+    const evmOk = (): string | null => null;
+
+    timed(process.execPath, imafsArgs, t.dir, imafsOk);
+    timed('evmctl', evmArgs, tree, evmOk);
+    const a: number[] = [];
+    const b: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      a.push(timed(process.execPath, imafsArgs, t.dir, imafsOk));
+      b.push(timed('evmctl', evmArgs, tree, evmOk));
+    }
+    const ma = median(a);
+    const mb = median(b);
+    process.stdout.write(`imafs audit over NFS (imafs serve, loopback)  ${ma.toFixed(0).padStart(7)} ms  ${(COUNT / (ma / 1000)).toFixed(0).padStart(6)} files/s   runs: ${a.map((x) => x.toFixed(0)).join(' ')}\n`);
+    process.stdout.write(`evmctl ima_verify, local files              ${mb.toFixed(0).padStart(7)} ms  ${(COUNT / (mb / 1000)).toFixed(0).padStart(6)} files/s   runs: ${b.map((x) => x.toFixed(0)).join(' ')}\n`);
+    process.stdout.write(`ratio imafs/evmctl: ${(ma / mb).toFixed(2)}x (goal < 1.00x: ${ma < mb ? 'met' : 'NOT met'})\n`);
+  } finally {
+    await stopServe?.();
+    t.cleanup();
+  }
+}

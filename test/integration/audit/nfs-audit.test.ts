@@ -1,0 +1,130 @@
+/**
+ * `imafs audit` over NFS: against `imafs serve` exporting the evmctl-signed
+ * tree (the same counts as the local audit), and against nfs-ganesha, a
+ * legacy server, where Strict reports every file no-metadata.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { freePort } from '../../helpers/free-port.js';
+import { startGanesha, type Ganesha } from '../../helpers/ganesha.js';
+import { tmpDir, type TestKey, type TmpDir } from '../../helpers/ima-keys.js';
+import { startImafsServe, type ServeHandle } from '../../helpers/imafs-serve.js';
+import { imafs, makeSignedTree, TREE_BY_CODE, TREE_BYTES, TREE_PATHS, type JsonReport } from './signed-tree.js';
+
+describe('audit over imafs serve', () => {
+  let t: TmpDir;
+  let key: TestKey;
+  let srv: ServeHandle | undefined;
+
+  before(async () => {
+    t = tmpDir('imafs-audit-nfs-');
+    mkdirSync(join(t.dir, 'keys'));
+    ({ key } = makeSignedTree(join(t.dir, 'tree'), join(t.dir, 'keys')));
+    srv = await startImafsServe(join(t.dir, 'tree'));
+  });
+
+  after(async () => {
+    await srv?.stop();
+    t?.cleanup();
+  });
+
+  test('json: the same exact counts as the local audit, exit 1', () => {
+    const r = imafs(['audit', '--keys', key.cert, '--format', 'json', srv!.url('')]);
+    assert.equal(r.status, 1, r.stderr);
+    assert.equal(r.stderr, '');
+    const rep = JSON.parse(r.stdout) as JsonReport;
+    assert.deepEqual(rep.summary.byCode, TREE_BY_CODE);
+    assert.equal(rep.summary.files, 8);
+    assert.equal(rep.summary.allowed, 4);
+    assert.equal(rep.summary.denied, 4);
+    assert.equal(rep.summary.errors, 0);
+    assert.equal(rep.summary.skipped, 1);
+    assert.equal(rep.summary.bytes, TREE_BYTES);
+    assert.deepEqual(rep.files.map((f) => f.path), TREE_PATHS);
+    const by = new Map(rep.files.map((f) => [f.path, f]));
+    assert.equal(by.get('/tampered.bin')!.verdict, 'digest-mismatch');
+    assert.equal(by.get('/good/a.bin')!.keyid, key.skidKeyid);
+  });
+
+  test('junit: 8 testcases, 4 failures, 0 errors; --jobs 1 and --jobs 32 agree', () => {
+    const xml1 = imafs(['audit', '--keys', key.cert, '--format', 'junit', '--jobs', '1', srv!.url('')]);
+    const xml32 = imafs(['audit', '--keys', key.cert, '--format', 'junit', '--jobs', '32', srv!.url('')]);
+    for (const r of [xml1, xml32]) {
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stdout, /<testsuites name="imafs audit" tests="8" failures="4" errors="0"/);
+      assert.equal(r.stdout.match(/<testcase /g)?.length, 8);
+      assert.equal(r.stdout.match(/<failure /g)?.length, 4);
+    }
+    const strip = (s: string): string => s.replace(/time="[0-9.]+"/g, '');
+    assert.equal(strip(xml1.stdout), strip(xml32.stdout));
+  });
+
+  test('a signed subtree passes with exit 0; host:/path form works too', () => {
+    const r = imafs(['audit', '--keys', key.cert, srv!.url('good')]);
+    assert.equal(r.status, 0, r.stderr + r.stdout);
+    assert.match(r.stdout, /: 3 files, 3 allowed, 0 denied \(0 read errors\), 0 skipped, /);
+    const mountForm = imafs(['audit', '--keys', key.cert, '--format', 'json', `127.0.0.1:/good`]);
+    // host:/path has no port: 2049, where nothing of ours listens. That is "unreachable", not a usage error.
+    assert.equal(mountForm.status, 3, mountForm.stderr);
+  });
+
+  test('--policy audit: exit 0, verdicts still reported', () => {
+    const r = imafs(['audit', '--keys', key.cert, '--policy', 'audit', '--format', 'json', srv!.url('')]);
+    assert.equal(r.status, 0, r.stderr);
+    const rep = JSON.parse(r.stdout) as JsonReport;
+    assert.equal(rep.summary.allowed, 8);
+    assert.deepEqual(rep.summary.byCode, TREE_BY_CODE);
+  });
+
+  test('exit 3 for a missing export path and for a port nobody listens on', async () => {
+    const missing = imafs(['audit', '--keys', key.cert, srv!.url('no/such/dir')]);
+    assert.equal(missing.status, 3, missing.stderr);
+    assert.match(missing.stderr, /NFS4ERR_NOENT/);
+    const port = await freePort();
+    const refused = imafs(['audit', '--keys', key.cert, `nfs://127.0.0.1:${port}/`]);
+    assert.equal(refused.status, 3, refused.stderr);
+    assert.match(refused.stderr, /cannot reach nfs:\/\/127\.0\.0\.1:\d+\/: /);
+    const badUrl = imafs(['audit', '--keys', key.cert, 'nfs://127.0.0.1:99999/']);
+    assert.equal(badUrl.status, 2, badUrl.stderr);
+  });
+});
+
+describe('audit over nfs-ganesha (legacy server, no FATTR4_IMA)', () => {
+  let t: TmpDir;
+  let key: TestKey;
+  let g: Ganesha | undefined;
+
+  before(async () => {
+    t = tmpDir('imafs-audit-ganesha-');
+    mkdirSync(join(t.dir, 'keys'));
+    ({ key } = makeSignedTree(join(t.dir, 'tree'), join(t.dir, 'keys')));
+    g = await startGanesha({ exportDir: join(t.dir, 'tree') });
+  });
+
+  after(async () => {
+    await g?.stop();
+    t?.cleanup();
+  });
+
+  test('strict: every file no-metadata, "server does not support FATTR4_IMA", exit 1', () => {
+    const r = imafs(['audit', '--keys', key.cert, '--format', 'json', g!.url('')]);
+    assert.equal(r.status, 1, r.stderr);
+    const rep = JSON.parse(r.stdout) as JsonReport;
+    assert.deepEqual(rep.summary.byCode, { 'no-metadata': 8 });
+    assert.equal(rep.summary.denied, 8);
+    assert.equal(rep.summary.skipped, 1);
+    assert.deepEqual(rep.files.map((f) => f.path), TREE_PATHS);
+    for (const f of rep.files) assert.equal(f.reason, 'server does not support FATTR4_IMA');
+    const junit = imafs(['audit', '--keys', key.cert, '--format', 'junit', g!.url('')]);
+    assert.match(junit.stdout, /tests="8" failures="8" errors="0"/);
+    assert.equal(junit.stdout.match(/<failure type="no-metadata" message="server does not support FATTR4_IMA">/g)?.length, 8);
+  });
+
+  test('audit policy: every file allowed with the same verdict, exit 0', () => {
+    const r = imafs(['audit', '--keys', key.cert, '--policy', 'audit', g!.url('')]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.split('\n').filter((l) => /^WARN  no-metadata\s+\/\S+: server does not support FATTR4_IMA$/.test(l)).length, 8);
+  });
+});
