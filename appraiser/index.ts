@@ -38,8 +38,8 @@ export { signDigestBlob, signDigestRaw, type SignDigestInput } from './core/sign
 // io
 export { loadKeyring, type KeyringPaths } from './io/load-keyring.js';
 export { loadPolicy, loadPolicyConfig } from './io/load-policy.js';
-export { readImaXattr, writeImaXattr, removeImaXattr, IMA_XATTR_NAME } from './io/ima-xattr.js';
-export { measureFile } from './io/measure-file.js';
+export { readImaXattr, readImaXattrSync, writeImaXattr, removeImaXattr, IMA_XATTR_NAME } from './io/ima-xattr.js';
+export { measureFile, measureFileSync } from './io/measure-file.js';
 export { MeasurementLog, type MeasurementLogPaths, type LogEntry } from './io/measurement-log.js';
 export { loadSigningKey, signFile, type SigningKey, type SignFileOptions } from './io/sign-file.js';
-export { appraiseFile, type FileAppraisal, type AppraiseFileOptions } from './io/appraise-file.js';
+export { appraiseFile, appraiseFileSync, type FileAppraisal, type AppraiseFileOptions } from './io/appraise-file.js';

@@ -21,7 +21,9 @@ const EXIT_MEANING: Record<keyof typeof EXIT, string> = {
 
 /** Environment variables imafs itself reads (test helpers' variables are not listed). */
 const ENVIRONMENT: Array<[string, string]> = [
-  ['NODE_DEBUG', '`NODE_DEBUG=imafs*` (or one area such as `imafs:audit`, `imafs:rpc`) traces to stderr through util.debuglog; `--debug` sets it for you.'],
+  ['NODE_DEBUG', '`NODE_DEBUG=imafs*` (or one area such as `imafs:audit`, `imafs:client`) traces to stderr through util.debuglog; `--debug` sets it for you.'],
+  ['IMAFS_STATE_DIR', 'where `imafs mount` keeps pid files and daemon logs (default `/run/imafs` as root, else `$XDG_RUNTIME_DIR/imafs`).'],
+  ['XDG_RUNTIME_DIR', 'the per-user runtime directory used for mount state when not root and `IMAFS_STATE_DIR` is unset.'],
 ];
 
 function md(s: string): string {

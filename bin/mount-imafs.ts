@@ -14,7 +14,7 @@
 import { realpathSync } from 'node:fs';
 import { buildProgram } from './imafs.js';
 import { reportFatal } from './fatal.js';
-import { knownOptions } from '../appraiser/fuse/mount-options.js';
+import { knownOptions, splitOptions } from '../appraiser/fuse/mount-options.js';
 
 const USAGE = 'usage: mount.imafs SOURCE MOUNTPOINT [-sfnv] [-o options]\n';
 
@@ -57,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   if (h.fake) return 0;
-  const opts = h.sloppy ? knownOptions(h.options) : h.options;
+  const opts = h.sloppy ? knownOptions(h.options) : h.options.flatMap(splitOptions);
   const args = ['mount', h.source, h.mountpoint, ...(opts.length ? ['-o', opts.map((o) => o.replace(/[\\,]/g, (c) => `\\${c}`)).join(',')] : [])];
   if (h.verbose) process.stderr.write(`mount.imafs: imafs ${args.join(' ')}\n`);
   try {

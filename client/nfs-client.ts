@@ -208,6 +208,15 @@ export class NfsClient {
     };
   }
 
+  /**
+   * Hands a chunk from read() back for reuse by later READ replies (no
+   * allocation, no page faults). Optional: only for callers that will not
+   * touch the chunk (or any slice of it) again, e.g. after stdout took it.
+   */
+  recycle(chunk: Buffer): void {
+    this.rpc.recycle(chunk);
+  }
+
   /** A Readable over read(): backpressure comes from pulling the iterator. */
   createReadStream(p: PathOrNode, o: ReadOptions = {}): Readable {
     return Readable.from(this.read(p, o), { objectMode: false, highWaterMark: this.chunkSize() });

@@ -3,7 +3,7 @@
  * N-API binaries (no install script, no node-gyp), sync and async calls, and
  * it returns null for a missing attribute instead of throwing.
  */
-import { getAttribute, setAttribute, removeAttribute } from '@napi-rs/xattr';
+import { getAttribute, getAttributeSync, setAttribute, removeAttribute } from '@napi-rs/xattr';
 import { ImafsAppraiserError } from '../errors.js';
 
 export const IMA_XATTR_NAME = 'security.ima';
@@ -17,6 +17,15 @@ function isNoData(e: unknown): boolean {
 export async function readImaXattr(path: string, name = IMA_XATTR_NAME): Promise<Buffer | null> {
   try {
     return await getAttribute(path, name);
+  } catch (e) {
+    if (isNoData(e) || /ENOTSUP|Operation not supported/.test(String(e))) return null;
+    throw new ImafsAppraiserError('IMAFS_XATTR', `${path}: cannot read ${name}: ${(e as Error).message}`, { file: path, cause: e });
+  }
+}
+
+export function readImaXattrSync(path: string, name = IMA_XATTR_NAME): Buffer | null {
+  try {
+    return getAttributeSync(path, name);
   } catch (e) {
     if (isNoData(e) || /ENOTSUP|Operation not supported/.test(String(e))) return null;
     throw new ImafsAppraiserError('IMAFS_XATTR', `${path}: cannot read ${name}: ${(e as Error).message}`, { file: path, cause: e });

@@ -1,8 +1,13 @@
 /**
- * Measure a local file: read it in 1 MiB chunks into one reused buffer and
- * feed a streaming node:crypto hash, so memory stays flat for any file size.
+ * Measure a local file with a streaming node:crypto hash; memory stays flat for
+ * any size. Small files are read in one call into a right-sized buffer; large
+ * ones with two 1 MiB buffers so the next read (libuv thread) overlaps hashing
+ * the current chunk (main thread). measureFileSync is the same for callers
+ * that do many small local files (the CLI), where a thread-pool hop per
+ * syscall would dominate.
  */
 import { open } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { createMeasurer } from '../core/measurer.js';
 import type { HashAlgo } from '../core/hash-algo.js';
 
@@ -12,14 +17,43 @@ export async function measureFile(path: string, algo: HashAlgo | string | number
   const m = createMeasurer(algo);
   const fh = await open(path, 'r');
   try {
-    const buf = Buffer.allocUnsafe(chunkSize);
+    const { size } = await fh.stat();
+    // One spare byte: a file read to a short count then EOF needs no second buffer.
+    const bufs = size + 1 <= chunkSize ? [Buffer.allocUnsafe(size + 1)] : [Buffer.allocUnsafe(chunkSize), Buffer.allocUnsafe(chunkSize)];
+    let i = 0;
+    let pending = fh.read(bufs[0], 0, bufs[0].length, null);
     for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, chunkSize, null);
+      const { bytesRead } = await pending;
       if (bytesRead === 0) break;
-      m.update(buf.subarray(0, bytesRead));
+      const done = bufs[i];
+      i = (i + 1) % bufs.length;
+      if (bufs.length === 1) {
+        m.update(done.subarray(0, bytesRead)); // hash before the buffer is reused
+        pending = fh.read(done, 0, done.length, null);
+      } else {
+        pending = fh.read(bufs[i], 0, bufs[i].length, null); // overlaps the hash below
+        m.update(done.subarray(0, bytesRead));
+      }
     }
   } finally {
     await fh.close();
+  }
+  return m.digest();
+}
+
+export function measureFileSync(path: string, algo: HashAlgo | string | number, chunkSize = CHUNK): Buffer {
+  const m = createMeasurer(algo);
+  const fd = openSync(path, 'r');
+  try {
+    const { size } = fstatSync(fd);
+    const buf = Buffer.allocUnsafe(Math.max(1, Math.min(size + 1, chunkSize)));
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      m.update(buf.subarray(0, n));
+    }
+  } finally {
+    closeSync(fd);
   }
   return m.digest();
 }

@@ -4,9 +4,9 @@
  * (or unreadable), 2 on a usage/configuration error.
  */
 import { Option, type Command } from 'commander';
-import { resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { addAppraisalOptions, loadAppraisal, type AppraisalFlags } from '../appraisal-options.js';
-import { appraiseFile } from '../../appraiser/io/appraise-file.js';
+import { appraiseFileSync } from '../../appraiser/io/appraise-file.js';
 import { MeasurementLog } from '../../appraiser/io/measurement-log.js';
 import type { AccessKind } from '../../appraiser/core/policy.js';
 import { EXIT } from '../exit-codes.js';
@@ -43,7 +43,7 @@ export function register(program: Command): void {
     const log = flags.log || flags.jsonLog ? new MeasurementLog({ ascii: flags.log, json: flags.jsonLog }) : null;
     const rows: Row[] = [];
     try {
-      for (const file of files) rows.push(await verifyOne(file, { keyring, policy, access: flags.access, log }));
+      for (const file of files) rows.push(verifyOne(file, { keyring, policy, access: flags.access, log }));
     } finally {
       log?.close();
     }
@@ -53,9 +53,10 @@ export function register(program: Command): void {
   });
 }
 
-async function verifyOne(file: string, o: Parameters<typeof appraiseFile>[1]): Promise<Row> {
+// Synchronous syscalls: a CLI over many small local files is faster without a thread-pool hop per call.
+function verifyOne(file: string, o: Parameters<typeof appraiseFileSync>[1]): Row {
   try {
-    const r = await appraiseFile(file, { ...o, policyPath: resolve(file) });
+    const r = appraiseFileSync(file, { ...o, policyPath: isAbsolute(file) ? file : resolve(file) });
     const v = r.decision.verdict;
     return {
       path: file, verdict: r.decision.appraised ? v.code : 'not-appraised', allowed: r.decision.allowed, appraised: r.decision.appraised,

@@ -52,7 +52,7 @@ export async function runDemo(o: DemoOptions): Promise<boolean> {
     say(`Working in ${st.dir} (removed at the end).`);
     say();
 
-    say('[1/6] A publisher key pair and certificate (openssl, EC P-256)');
+    say('[1/6] A publisher key pair and certificate (openssl, RSA-2048)');
     const keys = await makeDemoKeys(join(st.dir, 'keys'));
     say(`      ${rel(keys.key)}  ${rel(keys.cert)}`);
     if (aborted()) return false;
@@ -108,7 +108,7 @@ export async function runDemo(o: DemoOptions): Promise<boolean> {
     const auditArgs = ['audit', '--keys', keys.cert, '--policy', 'strict', '--quiet', url];
     say(`      ${shown(auditArgs)}`);
     const a = await imafs(auditArgs, { timeoutMs: 60_000 });
-    for (const line of a.stdout.trimEnd().split('\n')) say(`        ${line}`);
+    for (const line of a.stdout.trimEnd().split('\n')) say(line ? `        ${line}` : '');
     const denied = Number(/, (\d+) denied/.exec(a.stdout)?.[1] ?? -1);
     const bad = files.filter((f) => f.expect === 'refused').length;
     check(a.status === 1 && denied === bad, `imafs audit exits 1 because ${denied} of ${files.length} files are denied (exit ${a.status}; expected ${bad})`);
@@ -122,7 +122,8 @@ export async function runDemo(o: DemoOptions): Promise<boolean> {
   } finally {
     await cleanup(st, say);
     if (aborted()) say('Interrupted: cleaned up.');
-    else say(failures === 0 ? `All ${checks} checks behaved as described.` : `${failures} of ${checks} checks did not behave as described.`);
+    else if (failures === 0) say(`All ${checks} checks behaved as described. To set this up for real: docs/guest-vm.md; in CI: docs/ci.md.`);
+    else say(`${failures} of ${checks} checks did not behave as described.`);
   }
 }
 
@@ -168,11 +169,8 @@ async function teardownMount(st: State, say: (s?: string) => void): Promise<void
 /** Unmount before stopping the server (a FUSE mount whose server vanished hangs readers), then remove the temp dir. */
 async function cleanup(st: State, say: (s?: string) => void): Promise<void> {
   const done: string[] = [];
-  if (st.mount) {
-    const mp = st.mount.mountpoint;
-    await teardownMount(st, say);
-    done.push(isMounted(mp) ? `STILL MOUNTED: ${mp}` : 'unmounted');
-  }
+  if (st.mount) await teardownMount(st, say);
+  if (st.dir) done.push(isMounted(join(st.dir, 'mnt')) ? `STILL MOUNTED: ${join(st.dir, 'mnt')}` : 'unmounted');
   if (st.server) {
     await st.server.stop();
     st.server = undefined;

@@ -2,7 +2,7 @@ import { XdrReader } from '../xdr/xdr-reader.js';
 import { XdrWriter } from '../xdr/xdr-writer.js';
 import { ProtocolError, UsageError } from '../errors.js';
 import { decodeBitmap4, encodeBitmap4, MAX_BITMAP_BIT, type Bitmap4 } from './bitmap.js';
-import { DEFAULT_IMA_ATTR } from './constants.js';
+import { DEFAULT_IMA_ATTR, FATTR4 } from './constants.js';
 import { imaAttrDesc, STANDARD_ATTRS, type AttrAccess, type AttrDesc, type Fattr, type FattrKey } from './fattr-attrs.js';
 
 export type { Fattr, FattrKey, AttrAccess, AttrDesc } from './fattr-attrs.js';
@@ -33,7 +33,8 @@ export function encodeFattr4(w: XdrWriter, f: RawFattr): void {
 export function decodeFattr4(r: XdrReader): RawFattr {
   return { attrmask: decodeBitmap4(r), attrVals: r.opaqueVar(MAX_ATTRLIST, 'attrlist4') };
 }
-export const EMPTY_FATTR: RawFattr = Object.freeze({ attrmask: [], attrVals: Buffer.alloc(0) }) as RawFattr;
+/** No attributes (e.g. EXCLUSIVE4_1 createattrs when none are wanted). */
+export const EMPTY_FATTR: RawFattr = Object.freeze({ attrmask: Object.freeze([]) as unknown as number[], attrVals: Buffer.alloc(0) });
 
 /** Which attribute number FATTR4_IMA has (the draft assigns none; default 93). */
 export interface AttrConfig {
@@ -45,6 +46,7 @@ interface AttrTable {
   ordered: readonly AttrDesc[];
 }
 const tables = new Map<number, AttrTable>();
+const STANDARD_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(FATTR4).map(([k, v]) => [v, k]));
 const STANDARD_NUMS = new Set(STANDARD_ATTRS.map((a) => a.num));
 
 /** Checks an IMA attribute number: within bitmap range and not an RFC-assigned attribute. */
@@ -139,7 +141,8 @@ export function decodeFattrPartial(raw: RawFattr, cfg: AttrConfig = DEFAULT_ATTR
 export function decodeFattr(raw: RawFattr, cfg: AttrConfig = DEFAULT_ATTR_CONFIG): Fattr {
   const p = decodeFattrPartial(raw, cfg);
   if (p.unknown !== undefined) {
-    throw new ProtocolError(`fattr4: reply carries attribute ${p.unknown}, which imafs cannot decode (no length to skip it)`);
+    const name = STANDARD_NAMES.get(p.unknown);
+    throw new ProtocolError(`fattr4: reply carries attribute ${p.unknown}${name ? ` (FATTR4_${name})` : ''}, which imafs cannot decode (no length to skip it)`);
   }
   return p.fattr;
 }
@@ -147,4 +150,13 @@ export function decodeFattr(raw: RawFattr, cfg: AttrConfig = DEFAULT_ATTR_CONFIG
 /** Whether attribute `num` may be read with GETATTR / set with SETATTR (RFC 8881 §5.5). */
 export function attrAccess(num: number, cfg: AttrConfig = DEFAULT_ATTR_CONFIG): AttrAccess | undefined {
   return attrDesc(num, cfg)?.access;
+}
+
+/**
+ * VERIFY/NVERIFY on the server (RFC 8881 §18.31.3): encode the object's own values
+ * for the client's mask with encodeFattr(..., mask) and compare: equal masks and
+ * equal bytes mean equal attributes, since every attribute has one encoding.
+ */
+export function sameRawFattr(a: RawFattr, b: RawFattr): boolean {
+  return a.attrmask.length === b.attrmask.length && a.attrmask.every((v, i) => v === b.attrmask[i]) && a.attrVals.equals(b.attrVals);
 }

@@ -24,6 +24,8 @@ export interface RecordParserOptions {
   maxRecordSize: number;
   /** Called once per complete record, in stream order. */
   onRecord: (record: Buffer) => void;
+  /** Allocates the buffer of a fragment that spans reads (default Buffer.allocUnsafe). */
+  alloc?: (size: number) => Buffer;
 }
 
 const enum State { Header, Body, Failed }
@@ -31,6 +33,7 @@ const enum State { Header, Body, Failed }
 export class RecordParser {
   private readonly max: number;
   private readonly onRecord: (record: Buffer) => void;
+  private readonly alloc: (size: number) => Buffer;
   private state = State.Header;
   /** A header split across chunks is assembled here. */
   private readonly header = Buffer.alloc(4);
@@ -48,6 +51,7 @@ export class RecordParser {
     if (!(opts.maxRecordSize > 0)) throw new RangeError('maxRecordSize must be positive');
     this.max = opts.maxRecordSize;
     this.onRecord = opts.onRecord;
+    this.alloc = opts.alloc ?? Buffer.allocUnsafe;
   }
 
   /** Bytes held for an incomplete record (diagnostics, tests). */
@@ -56,11 +60,34 @@ export class RecordParser {
   }
 
   /**
+   * Where the next socket read may land directly (zero copy): the unfilled
+   * tail of a fragment already known to span reads. undefined in every other
+   * state; the caller then reads into its own scratch buffer and push()es it.
+   */
+  directTarget(): Buffer | undefined {
+    return this.state === State.Body && this.fragBuf !== undefined ? this.fragBuf.subarray(this.fragHave, this.fragLen) : undefined;
+  }
+
+  /** `n` bytes were read straight into directTarget(). */
+  directWritten(n: number): void {
+    if (this.fragBuf === undefined || n > this.fragLen - this.fragHave) throw new RangeError('directWritten beyond the fragment');
+    this.fragHave += n;
+    if (this.fragHave === this.fragLen) {
+      const done = this.fragBuf;
+      this.fragBuf = undefined;
+      this.fragHave = 0;
+      this.endFragment(done);
+    }
+  }
+
+  /**
    * Feeds one chunk. Throws RpcError IMAFS_RPC_RECORD_TOO_LARGE when a header
    * announces more than the bound; the parser then refuses further input
-   * because the stream can no longer be framed.
+   * because the stream can no longer be framed. `transient` means the chunk's
+   * memory is reused after this call (a scratch read buffer): fragments that
+   * lie inside it are copied instead of viewed.
    */
-  push(chunk: Buffer): void {
+  push(chunk: Buffer, transient = false): void {
     if (this.state === State.Failed) throw new RpcError('IMAFS_RPC_BAD_REPLY', 'record parser already failed; stream cannot be reframed');
     let pos = 0;
     while (pos < chunk.length) {
@@ -84,12 +111,12 @@ export class RecordParser {
       // State.Body
       const avail = chunk.length - pos;
       if (this.fragBuf === undefined && avail >= this.fragLen) {
-        const view = chunk.subarray(pos, pos + this.fragLen);
+        const view = transient ? Buffer.from(chunk.subarray(pos, pos + this.fragLen)) : chunk.subarray(pos, pos + this.fragLen);
         pos += this.fragLen;
         this.endFragment(view);
         continue;
       }
-      this.fragBuf ??= Buffer.allocUnsafe(this.fragLen);
+      this.fragBuf ??= this.alloc(this.fragLen);
       const take = Math.min(this.fragLen - this.fragHave, avail);
       chunk.copy(this.fragBuf, this.fragHave, pos, pos + take);
       this.fragHave += take;

@@ -5,6 +5,7 @@ import { XdrReader } from '../xdr/xdr-reader.js';
 import { XdrWriter } from '../xdr/xdr-writer.js';
 import { AUTH_NONE_TOKEN } from './auth.js';
 import { decodeReply, encodeCall, replyError, type OpaqueAuth } from './rpc-message.js';
+import { BufferPool } from './buffer-pool.js';
 import { Transport } from './transport.js';
 
 const debug = debuglog('imafs:rpc');
@@ -45,6 +46,8 @@ export class RpcClient {
   private readonly timeoutMs: number;
   private nextXid = randomInt(0, 0x7fffffff);
   private closed = false;
+  /** Large reply records; see recycle(). */
+  private readonly pool = new BufferPool();
 
   constructor(o: RpcClientOptions) {
     this.cred = o.cred;
@@ -56,6 +59,7 @@ export class RpcClient {
       maxRecordSize: o.maxRecordSize ?? 8 * 1024 * 1024,
       onRecord: (rec) => this.onRecord(rec),
       onDisconnect: (err) => this.failAll(err),
+      pool: this.pool,
     });
   }
 
@@ -149,6 +153,14 @@ export class RpcClient {
       const p = this.settle(xid);
       p?.reject(new RpcError(err.code as RpcErrorCode, `${p.what}: ${err.message}`, { cause: err }));
     }
+  }
+
+  /**
+   * Gives the memory of a reply (any view into it, e.g. READ data) back for
+   * reuse. Only for callers that no longer touch any view into that reply.
+   */
+  recycle(view: Uint8Array): void {
+    this.pool.recycle(view);
   }
 
   /** Drops the connection (in-flight calls fail with IMAFS_RPC_CONN_CLOSED); the next call reconnects. */

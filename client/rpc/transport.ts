@@ -1,9 +1,11 @@
 import net from 'node:net';
 import { debuglog } from 'node:util';
 import { ImafsClientError, RpcError } from '../errors.js';
+import type { BufferPool } from './buffer-pool.js';
 import { frameRecord, RecordParser } from './record-marking.js';
 
 const debug = debuglog('imafs:rpc');
+const SCRATCH_SIZE = 64 * 1024;
 
 export interface TransportOptions {
   host: string;
@@ -16,6 +18,8 @@ export interface TransportOptions {
   onRecord: (record: Buffer) => void;
   /** The connection ended (after a successful connect); in-flight work is lost. */
   onDisconnect: (err: RpcError) => void;
+  /** Record buffers for large replies (reused when their owners recycle them). */
+  pool?: BufferPool;
 }
 
 /**
@@ -53,8 +57,29 @@ export class Transport {
     const { host, port, connectTimeoutMs } = this.o;
     const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
     debug('connecting to %s', where);
+    // Reads go straight into the record being assembled when a large reply
+    // is in progress (a 1 MiB READ is never copied from a socket chunk), and
+    // into one reused scratch buffer otherwise: no per-read allocation.
+    const scratch = Buffer.allocUnsafe(SCRATCH_SIZE);
+    const pool = this.o.pool;
+    const parser = new RecordParser({ maxRecordSize: this.o.maxRecordSize, onRecord: this.o.onRecord, alloc: pool ? (n) => pool.take(n) : undefined });
+    let target: Buffer = scratch;
+    let failed: ((e: unknown) => void) | undefined;
+    const onread = {
+      buffer: (): Buffer => (target = parser.directTarget() ?? scratch),
+      callback: (n: number): boolean => {
+        try {
+          if (target === scratch) parser.push(scratch.subarray(0, n), true);
+          else parser.directWritten(n);
+        } catch (e) {
+          failed?.(e);
+          return false;
+        }
+        return true;
+      },
+    };
     return new Promise<void>((resolve, reject) => {
-      const s = net.connect({ host, port, noDelay: true });
+      const s = net.connect({ host, port, noDelay: true, onread });
       const timer = setTimeout(() => {
         s.destroy();
         reject(new RpcError('IMAFS_RPC_CONNECT', `cannot connect to ${where}: no answer within ${connectTimeoutMs} ms`));
@@ -72,26 +97,22 @@ export class Transport {
           reject(new RpcError('IMAFS_RPC_CLOSED', 'transport closed while connecting'));
           return;
         }
-        this.attach(s, where);
+        failed = this.attach(s, where);
         resolve();
       });
     });
   }
 
-  private attach(s: net.Socket, where: string): void {
+  /** Wires a connected socket; returns the handler for a parse failure. */
+  private attach(s: net.Socket, where: string): (e: unknown) => void {
     this.generation++;
     this.socket = s;
-    const parser = new RecordParser({ maxRecordSize: this.o.maxRecordSize, onRecord: this.o.onRecord });
     let lost: RpcError | undefined;
-    s.on('data', (chunk: Buffer) => {
-      try {
-        parser.push(chunk);
-      } catch (e) {
-        // The stream can no longer be framed (or a record handler threw): drop the connection.
-        lost = e instanceof RpcError ? e : new RpcError('IMAFS_RPC_BAD_REPLY', `bad data from ${where}: ${(e as Error).message}`, { cause: e });
-        s.destroy();
-      }
-    });
+    const onParseError = (e: unknown): void => {
+      // The stream can no longer be framed (or a record handler threw): drop the connection.
+      lost = e instanceof RpcError ? e : new RpcError('IMAFS_RPC_BAD_REPLY', `bad data from ${where}: ${(e as Error).message}`, { cause: e });
+      s.destroy();
+    };
     s.on('error', (e: NodeJS.ErrnoException) => {
       lost ??= new RpcError('IMAFS_RPC_CONN_CLOSED', `connection to ${where} failed: ${e.code ?? e.message}`, { cause: e });
     });
@@ -101,6 +122,7 @@ export class Transport {
       debug('disconnected from %s: %s', where, err.message);
       this.o.onDisconnect(err);
     });
+    return onParseError;
   }
 
   /**

@@ -3,9 +3,10 @@
  * (draft-ietf-nfsv4-integrity-measurement §4.1: `typedef opaque ima_data4<4096>`)
  * stored byte for byte as evmctl and the kernel write it.
  *
- * Access goes through a verified descriptor's /proc/self/fd path so the
- * attribute read or written is the one of the handle's inode, never of
- * something a symlink points at.
+ * The path is used only while a descriptor opened with O_NOFOLLOW proves it
+ * names the handle's inode inside the export (the xattr calls do not
+ * follow a final symlink either), so the attribute read or written is the
+ * handle's, never that of something a symlink points at.
  */
 import { getAttribute, removeAttribute, setAttribute } from '@napi-rs/xattr';
 import { promisify } from 'node:util';
@@ -28,7 +29,7 @@ function noData(err: unknown): boolean {
 async function withFd<T>(files: OpenFiles, n: FsNode, fn: (p: string) => Promise<T>): Promise<T> {
   const fd = await files.openVerified(n);
   try {
-    return await fn(`/proc/self/fd/${fd}`);
+    return await fn(n.abs);
   } finally {
     await closeP(fd).catch(() => undefined);
   }

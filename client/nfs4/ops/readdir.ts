@@ -37,6 +37,18 @@ export interface ReaddirResok {
 }
 export type ReaddirRes = UnionRes<ReaddirResok>;
 
+const padded = (n: number): number => (n + 3) & ~3;
+/**
+ * Bytes one entry4 adds to a READDIR4resok, including the "value follows" bool in
+ * front of it, so a server can honour maxcount (RFC 8881 §18.23.3) before encoding.
+ */
+export function encodedEntry4Size(e: Entry4): number {
+  const maskWords = e.attrs.attrmask.length === 0 ? 0 : (e.attrs.attrmask[e.attrs.attrmask.length - 1] >>> 5) + 1;
+  return 4 + 8 + 4 + padded(Buffer.byteLength(e.name, 'utf8')) + 4 + 4 * maskWords + 4 + padded(e.attrs.attrVals.length);
+}
+/** Fixed part of READDIR4res with NFS4_OK: status, cookieverf, the list's final FALSE, eof. */
+export const READDIR_RES_OVERHEAD = 4 + 8 + 4 + 4;
+
 export const readdirOp: OpCodec<ReaddirArgs, ReaddirRes> = {
   op: OP.READDIR,
   name: 'READDIR',

@@ -30,7 +30,8 @@ export const setattrOp: OpCodec<SetattrArgs, SetattrRes> = {
   },
   encodeRes(w, res) {
     w.uint32(res.status);
-    encodeBitmap4(w, res.attrsset);
+    // A generic error path may build `{ status }` alone; the XDR still needs the bitmap.
+    encodeBitmap4(w, res.attrsset ?? []);
   },
   decodeRes(r) {
     return { status: decodeStatus(r), attrsset: decodeBitmap4(r) };

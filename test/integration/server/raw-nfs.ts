@@ -49,6 +49,7 @@ export class RawNfs {
         } else this.records.push(rec);
       },
     });
+    sock.setNoDelay(true);
     sock.on('data', (d) => parser.push(d));
     sock.on('close', () => {
       this.closed = true;
@@ -88,7 +89,7 @@ export class RawNfs {
       const t = setTimeout(() => { this.pending.delete(xid); reject(new Error(`no reply to xid ${xid}`)); }, timeoutMs);
       this.pending.set(xid, (rec) => { clearTimeout(t); resolve(rec); });
     });
-    for (const c of frameRecord([record])) this.sock.write(c);
+    this.sock.write(Buffer.concat(frameRecord([record])));
     return await p;
   }
 

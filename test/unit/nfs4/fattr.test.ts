@@ -117,3 +117,12 @@ test('attribute access classes for SETATTR/GETATTR checks', () => {
   assert.equal(attrAccess(93), 'rw');
   assert.equal(attrAccess(61), undefined);
 });
+
+test('sameRawFattr compares mask and bytes (server VERIFY/NVERIFY)', async () => {
+  const { sameRawFattr } = await import('../../../client/nfs4/fattr.js');
+  const client = dec(hex('00000003 00000000 00000000 20000000 00000008 00000002 03020000'), decodeFattr4);
+  assert.equal(sameRawFattr(client, encodeFattr({ ima: hex('0302'), size: 1n }, DEFAULT_ATTR_CONFIG, client.attrmask)), true);
+  assert.equal(sameRawFattr(client, encodeFattr({ ima: hex('0303') }, DEFAULT_ATTR_CONFIG, client.attrmask)), false);
+  assert.equal(sameRawFattr(client, encodeFattr({ size: 1n }, DEFAULT_ATTR_CONFIG, client.attrmask)), false);
+  assert.throws(() => decodeFattr({ attrmask: [61], attrVals: Buffer.alloc(0) }), /attribute 61 \(FATTR4_FS_STATUS\)/);
+});

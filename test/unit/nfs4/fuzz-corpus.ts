@@ -67,6 +67,8 @@ const replies: { status: number; res: LooseResop[] }[] = [
   { status: 0, res: [{ op: OP.EXCHANGE_ID, res: { status: 0, resok: { clientid: 1n, sequenceid: 1, flags: 0x80020000,
     stateProtect: { how: 2, ssvInfo: { ops: { mustEnforce: [1], mustAllow: [2] }, hashAlg: 0, encrAlg: 0, ssvLen: 32, window: 1, handles: [hex('aa')] } },
     serverOwner: { minorId: 0n, majorId: Buffer.from('vm') }, serverScope: Buffer.from('vm'), serverImplId: { domain: 'd', name: 'n', date: { seconds: 0n, nseconds: 0 } } } } }] },
+  { status: 0, res: [{ op: OP.EXCHANGE_ID, res: { status: 0, resok: { clientid: 2n, sequenceid: 1, flags: 0x80000000,
+    stateProtect: { how: 0 }, serverOwner: { minorId: 1n, majorId: Buffer.from('srv') }, serverScope: Buffer.alloc(0) } } }] },
   { status: 0, res: [{ op: OP.CREATE_SESSION, res: { status: 0, resok: { sessionid: SESSION, sequence: 1, flags: 0, foreChanAttrs: CA, backChanAttrs: CA } } }] },
   { status: 0, res: [
     { op: OP.SEQUENCE, res: { status: 0, resok: { sessionid: SESSION, sequenceid: 1, slotid: 0, highestSlotid: 0, targetHighestSlotid: 63, statusFlags: 0 } } },
@@ -110,7 +112,19 @@ const replies: { status: number; res: LooseResop[] }[] = [
 ];
 
 export interface CallSeed { bytes: Buffer }
-export interface ReplySeed { bytes: Buffer; sent: number[] }
+export interface ReplySeed {
+  bytes: Buffer;
+  /** The ops a client sent for this reply (ILLEGAL stands for an op the server did not know). */
+  sent: number[];
+  /** The opnums in resarray. */
+  resops: number[];
+  /**
+   * Wireshark 4.0 dissects ssv_prot_info4.spi_handles as one gsshandle4_t instead
+   * of the array `gsshandle4_t spi_handles<>` of RFC 8881 §18.35.1, so it calls
+   * the (correct) SP4_SSV reply malformed; that seed is kept out of the tshark check.
+   */
+  wiresharkMisreads: boolean;
+}
 
 export function callSeeds(): CallSeed[] {
   return calls.map((argarray) => {
@@ -126,6 +140,8 @@ export function replySeeds(): ReplySeed[] {
     encodeCompound4Res(w, { status, tag: 'fuzz', resarray: res });
     const sent = res.map((r) => r.op);
     if (sent.at(-1) === OP.ILLEGAL) sent[sent.length - 1] = 9999;
-    return { bytes: w.finish(), sent };
+    const resops = res.map((r) => r.op);
+    const ex = res[0].res.resok as { stateProtect?: { how: number } } | undefined;
+    return { bytes: w.finish(), sent, resops, wiresharkMisreads: ex?.stateProtect?.how === 2 };
   });
 }

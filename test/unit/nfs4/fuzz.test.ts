@@ -139,3 +139,26 @@ test(`fuzz COMPOUND4args decoding (server side), seed ${SEED}`, { timeout: 120_0
   }
   assert.ok((codes.get('IMAFS_XDR_SHORT_BUFFER') ?? 0) > 0);
 });
+
+test(`fuzz fattr4 values (typed decoder), seed ${SEED}`, { timeout: 120_000 }, async () => {
+  const { knownAttrs, encodeFattr } = await import('../../../client/nfs4/fattr.js');
+  const known = knownAttrs();
+  const rnd = prng(SEED ^ 0xfa77);
+  const codes = new Map<string, number>();
+  const valid = encodeFattr({ supportedAttrs: known, type: 2, size: 1n, owner: 'x', timeAccessSet: { how: 'server' }, ima: Buffer.from('abc') });
+  for (let i = 0; i < CASES; i++) {
+    let raw: RawFattr;
+    if (rnd() < 0.5) {
+      const mask = known.filter(() => rnd() < 0.1);
+      if (rnd() < 0.1) mask.push(Math.floor(rnd() * 256));
+      mask.sort((a, b) => a - b);
+      raw = { attrmask: [...new Set(mask)], attrVals: randomBuffer(rnd) };
+    } else {
+      raw = { attrmask: valid.attrmask, attrVals: mutate(valid.attrVals, rnd, valid.attrVals) };
+    }
+    run(`fattr case ${i}`, () => void decodeFattr(raw), codes, `seed ${SEED} case ${i} mask ${raw.attrmask} vals ${raw.attrVals.toString('hex')}`);
+  }
+  for (const c of ['ok', 'IMAFS_XDR_SHORT_BUFFER', 'IMAFS_XDR_TRAILING_BYTES', 'IMAFS_PROTOCOL']) {
+    assert.ok((codes.get(c) ?? 0) > 0, `no fattr case ended in ${c}: ${JSON.stringify([...codes])}`);
+  }
+});

@@ -122,3 +122,15 @@ test('READDIR (§18.23): args, entry4 list, empty directory, raw attrs per entry
   // entry4 *nextentry must be a bool
   assert.throws(() => dec(hex('00000000 0000000000000000 00000002'), readdirOp.decodeRes), XdrError);
 });
+
+test('READDIR sizes: encodedEntry4Size + READDIR_RES_OVERHEAD equal the encoded reply length', async () => {
+  const { encodedEntry4Size, READDIR_RES_OVERHEAD } = await import('../../../client/nfs4/ops/readdir.js');
+  const { enc } = await import('./hex.js');
+  const entries = [
+    { cookie: 1n, name: 'a', attrs: encodeFattr({ type: 1 }) },
+    { cookie: 2n, name: 'héllo wörld', attrs: encodeFattr({ type: 1, size: 3n, ima: Buffer.alloc(37) }) },
+    { cookie: 3n, name: 'abcd', attrs: EMPTY_FATTR },
+  ];
+  const bytes = enc((w) => readdirOp.encodeRes(w, { status: 0, resok: { cookieverf: Buffer.alloc(8), entries, eof: true } }));
+  assert.equal(bytes.length, READDIR_RES_OVERHEAD + entries.reduce((n, e) => n + encodedEntry4Size(e), 0));
+});

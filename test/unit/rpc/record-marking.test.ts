@@ -115,3 +115,25 @@ test('fuzz: random records, random fragmenting, random chunk splits reassemble e
     assert.equal(p.buffered, 0);
   }
 });
+
+test('direct reads: a large fragment is filled in place, small records from a reused scratch are copied', () => {
+  const out: Buffer[] = [];
+  const p = new RecordParser({ maxRecordSize: 1 << 20, onRecord: (r) => out.push(r) });
+  const scratch = Buffer.alloc(16);
+  // A 4-byte record and the start of a 40-byte one arrive in the scratch buffer.
+  hex('80000004 0a0b0c0d 80000028 0102').copy(scratch);
+  assert.equal(p.directTarget(), undefined);
+  p.push(scratch.subarray(0, 14), true);
+  scratch.fill(0xee);
+  assert.equal(out[0].toString('hex'), '0a0b0c0d', 'small record survives the scratch being reused');
+  const t = p.directTarget()!;
+  assert.equal(t.length, 38);
+  Buffer.from(Array.from({ length: 38 }, (_, i) => i + 3)).copy(t);
+  p.directWritten(20);
+  assert.equal(p.directTarget()!.length, 18);
+  p.directWritten(18);
+  assert.equal(out.length, 2);
+  assert.deepEqual([...out[1]], Array.from({ length: 40 }, (_, i) => i + 1));
+  assert.equal(p.directTarget(), undefined);
+  assert.throws(() => p.directWritten(1), RangeError);
+});

@@ -1,0 +1,156 @@
+/**
+ * Mount benchmark (npm run bench mount): `imafs mount` against named peers
+ * measured in the same run, medians of several runs.
+ *
+ *  (a) cold open+read of a signed 256 MiB file through the mount (a fresh
+ *      mount each run, so fetch + hash + appraise are all inside the timing)
+ *      vs `imafs cat` of the same file from the same `imafs serve`. Goal <= 1.15x.
+ *  (b) warm re-read of that file through the mount vs through bindfs -r of the
+ *      local export directory. Goal: throughput ratio >= 1.0x.
+ *  (c) exec of a small verified binary (a signed /bin/true) 1,000 times from a
+ *      shell loop, through the mount vs through bindfs. Goal <= 1.3x.
+ *  (d) peak RSS (VmHWM) of the mount daemon while a 2 GiB file is read through
+ *      it. Goal < 150 MiB.
+ *
+ * Every mount is the real CLI's background daemon; everything is unmounted and
+ * stopped at the end, also on failure.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, closeSync, copyFileSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { randomFillSync } from 'node:crypto';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { evmSign, makeKey, tmpDir } from '../test/helpers/ima-keys.js';
+import { startImafsServe } from '../test/helpers/imafs-serve.js';
+import { mountId } from '../appraiser/fuse/state-files.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const CLI = resolve(here, '../bin/imafs.js');
+const RUNS = Number(process.env.IMAFS_BENCH_RUNS ?? 5);
+const BIG = 256 * 1024 * 1024;
+const HUGE = Number(process.env.IMAFS_BENCH_HUGE ?? 2 * 1024 * 1024 * 1024);
+const EXECS = Number(process.env.IMAFS_BENCH_EXECS ?? 1000);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function sh(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, toNull = false): number {
+  const devnull = toNull ? openSync('/dev/null', 'w') : 'ignore';
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { stdio: ['ignore', devnull, 'pipe'], env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (typeof devnull === 'number') closeSync(devnull);
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ').slice(0, 200)} exited ${r.status}: ${r.stderr?.toString().slice(0, 800)}`);
+  return ms;
+}
+
+function writeRandom(file: string, size: number): void {
+  const fd = openSync(file, 'w');
+  const chunk = Buffer.allocUnsafe(1 << 20);
+  for (let left = size; left > 0; left -= chunk.length) {
+    randomFillSync(chunk);
+    writeSync(fd, chunk, 0, Math.min(left, chunk.length));
+  }
+  closeSync(fd);
+}
+
+const MiB = 1024 * 1024;
+const line = (s: string): void => { process.stdout.write(`${s}\n`); };
+
+export async function run(): Promise<void> {
+  const tmp = tmpDir('imafs-bench-mount-');
+  const exp = join(tmp.dir, 'export');
+  const state = join(tmp.dir, 'state');
+  const env = { IMAFS_STATE_DIR: state };
+  mkdirSync(exp);
+  const mounts: string[] = [];
+  let srv: Awaited<ReturnType<typeof startImafsServe>> | undefined;
+  const unmount = (mnt: string): void => {
+    if (mnt.includes('/mnt-')) spawnSync(process.execPath, [CLI, 'umount', mnt], { env: { ...process.env, ...env } });
+    if (readFileSync('/proc/self/mountinfo', 'utf8').includes(` ${mnt} `)) spawnSync('umount', ['-l', mnt]);
+  };
+  let n = 0;
+  const freshMount = (args: string[] = []): string => {
+    const mnt = join(tmp.dir, `mnt-${n++}`);
+    mkdirSync(mnt);
+    mounts.push(mnt);
+    sh(process.execPath, [CLI, 'mount', srv!.url(''), mnt, '--keys', key.cert, '--cache-dir', join(tmp.dir, 'cache'), ...args], env);
+    return mnt;
+  };
+  const daemonPid = (mnt: string): number => Number(readFileSync(join(state, `${mountId(mnt)}.pid`), 'utf8'));
+  const keyDir = join(tmp.dir, 'keys');
+  mkdirSync(keyDir);
+  const key = makeKey(keyDir, 'rsa2048', { name: 'bench' });
+  try {
+    writeRandom(join(exp, 'big.bin'), BIG);
+    evmSign(join(exp, 'big.bin'), key, 'sha256');
+    copyFileSync('/bin/true', join(exp, 'true'));
+    chmodSync(join(exp, 'true'), 0o755);
+    evmSign(join(exp, 'true'), key, 'sha256');
+    srv = await startImafsServe(exp);
+    line(`runs: ${RUNS} (medians); files: 256 MiB (sha256/RSA-2048), /bin/true copy, ${HUGE / MiB} MiB`);
+
+    // (a) cold open+read through a fresh mount vs imafs cat.
+    sh(process.execPath, [CLI, 'cat', srv.url('big.bin')], {}, true); // server page cache warm for both sides
+    const coldMount: number[] = [];
+    const cat: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const mnt = freshMount();
+      coldMount.push(sh('cat', [join(mnt, 'big.bin')], {}, true));
+      unmount(mnt);
+      cat.push(sh(process.execPath, [CLI, 'cat', srv.url('big.bin')], {}, true));
+    }
+    const a = median(coldMount) / median(cat);
+    line(`(a) cold open+read 256 MiB   mount ${median(coldMount).toFixed(0).padStart(6)} ms (${(256 / (median(coldMount) / 1000)).toFixed(0)} MiB/s)   imafs cat ${median(cat).toFixed(0).padStart(6)} ms   ratio ${a.toFixed(2)}x (goal <= 1.15x)`);
+
+    // (b) warm re-read: mount vs bindfs of the local export.
+    const mnt = freshMount();
+    const bind = join(tmp.dir, 'bindfs');
+    mkdirSync(bind);
+    sh('bindfs', ['-r', '-o', 'ro', exp, bind]);
+    mounts.push(bind);
+    sh('cat', [join(mnt, 'big.bin')], {}, true);
+    sh('cat', [join(bind, 'big.bin')], {}, true);
+    const warmMount: number[] = [];
+    const warmBind: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      warmMount.push(sh('cat', [join(mnt, 'big.bin')], {}, true));
+      warmBind.push(sh('cat', [join(bind, 'big.bin')], {}, true));
+    }
+    const tm = 256 / (median(warmMount) / 1000);
+    const tb = 256 / (median(warmBind) / 1000);
+    line(`(b) warm re-read 256 MiB     mount ${tm.toFixed(0).padStart(6)} MiB/s   bindfs ${tb.toFixed(0).padStart(6)} MiB/s   throughput ratio ${(tm / tb).toFixed(2)}x (goal >= 1.0x)`);
+
+    // (c) exec a verified binary EXECS times.
+    const loop = `i=0; while [ $i -lt ${EXECS} ]; do "$0"; i=$((i+1)); done`;
+    sh('sh', ['-c', loop, join(mnt, 'true')]);
+    sh('sh', ['-c', loop, join(bind, 'true')]);
+    const exMount: number[] = [];
+    const exBind: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      exMount.push(sh('sh', ['-c', loop, join(mnt, 'true')]));
+      exBind.push(sh('sh', ['-c', loop, join(bind, 'true')]));
+    }
+    const c = median(exMount) / median(exBind);
+    line(`(c) exec x${EXECS}              mount ${median(exMount).toFixed(0).padStart(6)} ms (${(median(exMount) * 1000 / EXECS).toFixed(0)} us/exec)   bindfs ${median(exBind).toFixed(0).padStart(6)} ms   ratio ${c.toFixed(2)}x (goal <= 1.3x)`);
+    unmount(mnt);
+    unmount(bind);
+
+    // (d) peak RSS of the daemon while a 2 GiB file is fetched and read.
+    writeRandom(join(exp, 'huge.bin'), HUGE);
+    evmSign(join(exp, 'huge.bin'), key, 'sha256');
+    const m2 = freshMount(['--cache-size', String(HUGE + 64 * MiB)]);
+    const pid = daemonPid(m2);
+    const t = sh('cat', [join(m2, 'huge.bin')], {}, true);
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
+    line(`(d) peak RSS reading ${HUGE / MiB} MiB  daemon VmHWM ${hwm.toFixed(0)} MiB (goal < 150 MiB), cold read ${(HUGE / MiB / (t / 1000)).toFixed(0)} MiB/s`);
+    unmount(m2);
+  } finally {
+    for (const m of mounts) unmount(m);
+    await srv?.stop();
+    tmp.cleanup();
+  }
+}
