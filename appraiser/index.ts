@@ -21,7 +21,8 @@ export { fileIdDigest } from './core/ima-file-id.js';
 export { Keyring, type KeySource, type TrustedKey, type TrustResult } from './core/keyring.js';
 export { parseCertificate, type ParsedCertificate } from './core/certificate.js';
 export { verifyDigestSignature, digestInfo } from './core/signature-verify.js';
-export { appraise, measurementAlgo, type AppraiseInput, type AppraiseOptions } from './core/appraise.js';
+export { appraise, measurementAlgo, createBlobMeasurer, type AppraiseInput, type AppraiseOptions } from './core/appraise.js';
+export { createVerityMeasurer, fsverityAlgoSupported } from './core/fsverity-measurer.js';
 export {
   verdict, noImaSupportVerdict, noMetadataVerdict, NO_IMA_SUPPORT_REASON, VERDICT_CODES,
   type Verdict, type VerdictCode,

@@ -13,7 +13,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { NfsClientOptions } from '../client/client-options.js';
 import { UsageError } from '../client/errors.js';
-import { NfsClient } from '../client/nfs-client.js';
+import type { NfsClient } from '../client/nfs-client.js';
 
 export interface ClientFlags {
   imaAttr?: number;
@@ -84,6 +84,8 @@ export function clientOptionsFromFlags(f: ClientFlags): NfsClientOptions {
 
 /** Connects with the flags, runs `fn`, and always closes the client (DESTROY_SESSION, DESTROY_CLIENTID). */
 export async function withClient<T>(url: string, f: ClientFlags, fn: (c: NfsClient) => Promise<T>): Promise<T> {
+  // Loaded on use, so `imafs --help` and other commands do not pay for the client.
+  const { NfsClient } = await import('../client/nfs-client.js');
   const c = await NfsClient.connect(url, clientOptionsFromFlags(f));
   try {
     return await fn(c);

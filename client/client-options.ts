@@ -23,7 +23,7 @@ export interface NfsClientOptions {
   retryBudgetMs?: number;
   /** Largest READ in bytes (further capped by maxread and the session). Default 1 MiB. */
   readSize?: number;
-  /** READs in flight per stream (further capped by the session's slots). Default 8. */
+  /** READs in flight per stream (further capped by the session's slots). Default 4. */
   readAhead?: number;
 }
 
@@ -62,6 +62,6 @@ export function resolveOptions(o: NfsClientOptions, loc?: NfsLocation): Resolved
     connectTimeoutMs: positive(o.connectTimeoutMs, 10_000, 'connectTimeoutMs'),
     retryBudgetMs: positive(o.retryBudgetMs, 120_000, 'retryBudgetMs'),
     readSize: positive(o.readSize, 1024 * 1024, 'readSize', 64 * 1024 * 1024),
-    readAhead: positive(o.readAhead, 8, 'readAhead', 256),
+    readAhead: positive(o.readAhead, 4, 'readAhead', 256),
   };
 }

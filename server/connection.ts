@@ -18,8 +18,11 @@ export interface PeerInfo {
   readonly port: number;
 }
 
-/** Executes one RPC record; resolves to the reply chunks, or undefined when no reply can be sent. */
-export type RecordHandler = (record: Buffer, peer: PeerInfo) => Promise<Buffer[] | undefined>;
+/**
+ * Executes one RPC record; resolves to the reply chunks (and what to run once
+ * they are written), or undefined when no reply can be sent.
+ */
+export type RecordHandler = (record: Buffer, peer: PeerInfo) => Promise<{ chunks: Buffer[]; afterReply?: () => void } | undefined>;
 
 export interface ConnectionLimits {
   maxRecordSize: number;
@@ -83,7 +86,7 @@ export class Connection {
     if (this.inFlight >= this.limits.maxInFlight) this.pause('calls');
     this.handle(record, this.peer)
       .then((reply) => {
-        if (reply) this.write(reply);
+        if (reply) this.write(reply.chunks, reply.afterReply);
       })
       .catch((err: unknown) => {
         // Handlers answer protocol errors themselves; reaching here is a server bug.
@@ -95,12 +98,18 @@ export class Connection {
       });
   }
 
-  private write(chunks: Buffer[]): void {
-    if (this.closed || this.socket.destroyed) return;
+  private write(chunks: Buffer[], afterReply?: () => void): void {
+    if (this.closed || this.socket.destroyed) {
+      afterReply?.();
+      return;
+    }
     const framed = frameRecord(chunks);
-    // cork/uncork turns the writes into one writev; READ data goes by reference.
+    // cork/uncork turns the writes into one writev; READ data goes by reference,
+    // and its buffer is released only when the socket is done with it (written,
+    // or the write failed because the peer went away).
     this.socket.cork();
-    for (const c of framed) this.socket.write(c);
+    for (let i = 0; i < framed.length - 1; i++) this.socket.write(framed[i]);
+    this.socket.write(framed[framed.length - 1], afterReply ? () => afterReply() : undefined);
     this.socket.uncork();
     if (this.socket.writableLength > this.limits.maxPendingWrite) this.pause('writes');
   }

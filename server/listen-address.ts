@@ -19,6 +19,8 @@ export function parseListen(text: string = DEFAULT_LISTEN): { host: string; port
     if (i < 0) throw new ImafsServerError('IMAFS_SERVER_CONFIG', `--listen ${text}: expected HOST:PORT (e.g. 127.0.0.1:2049, [::1]:2049)`);
     host = text.slice(0, i);
     port = text.slice(i + 1);
+    // '::1:2049' is ambiguous (it is also an IPv6 address): IPv6 needs brackets.
+    if (host.includes(':')) throw new ImafsServerError('IMAFS_SERVER_CONFIG', `--listen ${text}: write IPv6 addresses in brackets, e.g. [::1]:2049`);
   }
   if (host === 'localhost') host = '127.0.0.1';
   if (net.isIP(host) === 0) throw new ImafsServerError('IMAFS_SERVER_CONFIG', `--listen ${text}: ${JSON.stringify(host)} is not an IP address`);

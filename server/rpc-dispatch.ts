@@ -61,7 +61,18 @@ export interface DispatchOptions {
   maxReply: number;
 }
 
-export async function dispatchRecord(o: DispatchOptions, record: Buffer, peer: PeerInfo): Promise<Buffer[] | undefined> {
+export interface RpcReply {
+  chunks: Buffer[];
+  /** Called once the reply is written or dropped. */
+  afterReply?: () => void;
+}
+
+export async function dispatchRecord(o: DispatchOptions, record: Buffer, peer: PeerInfo): Promise<RpcReply | undefined> {
+  const r = await dispatch(o, record, peer);
+  return Array.isArray(r) ? { chunks: r } : r;
+}
+
+async function dispatch(o: DispatchOptions, record: Buffer, peer: PeerInfo): Promise<Buffer[] | RpcReply | undefined> {
   if (record.length < 8) return undefined;
   const xid = record.readUInt32BE(0);
   if (record.readUInt32BE(4) !== MSG_CALL) return undefined;
@@ -87,5 +98,6 @@ export async function dispatchRecord(o: DispatchOptions, record: Buffer, peer: P
   if (call.proc !== NFSPROC4_COMPOUND) return accepted(xid, PROC_UNAVAIL);
   const res = await runCompound({ core: o.core, handlers: o.handlers, peer, cred, r, requestSize: record.length, maxReply: o.maxReply });
   if (res === 'garbage') return accepted(xid, GARBAGE_ARGS);
-  return accepted(xid, SUCCESS, res);
+  const after = res.afterReply;
+  return { chunks: accepted(xid, SUCCESS, res.chunks), afterReply: after.length ? () => { for (const f of after) f(); } : undefined };
 }

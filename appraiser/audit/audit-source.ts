@@ -11,6 +11,8 @@ export interface AuditEntry {
   type: EntryType;
   size: number;
   mode: number;
+  /** How reports name the entry when not `/<path>` (a single audited file: its own name). */
+  display?: string;
   /** Source-specific handle (an NFS node with its file handle) to avoid a second lookup. */
   ref?: unknown;
   /** The listing could not give this entry's attributes (NFS rdattr_error): reported, never appraised. */

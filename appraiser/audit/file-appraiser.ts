@@ -25,7 +25,7 @@ const EXEC_BITS = 0o111;
 
 export function createFileAppraiser(o: FileAppraiserOptions): FileAppraiser {
   return async (file: AuditEntry, source: AuditSource): Promise<AuditFileResult> => {
-    const path = displayPath(file.path);
+    const path = file.display ?? displayPath(file.path);
     const ctx = { path, access: (file.mode & EXEC_BITS) !== 0 ? ('exec' as const) : ('read' as const) };
     const need = o.policy.needsAppraisal(ctx);
     if (!need.appraise) return { path, size: 0, code: NOT_APPRAISED, reason: need.reason, allowed: true, appraised: false };

@@ -75,7 +75,7 @@ export async function runAudit(o: RunAuditOptions): Promise<AuditReport> {
 
   const walk = async (): Promise<void> => {
     try {
-      if (root.type === 'file') return enqueue(root);
+      if (root.type === 'file') return enqueue({ ...root, display: `/${o.sourceName.replace(/\/+$/, '').split('/').pop() ?? ''}` });
       if (root.type !== 'directory') {
         skipped++;
         return;

@@ -12,6 +12,8 @@ import { timingSafeEqual, constants, publicDecrypt } from 'node:crypto';
 import { parseImaBlob, keyidHex, IMA_VERITY_DIGSIG, type ParsedSignature } from './blob-format.js';
 import { DEFAULT_ALLOWED_ALGOS, type HashAlgo } from './hash-algo.js';
 import { fileIdDigest } from './ima-file-id.js';
+import { createVerityMeasurer, fsverityAlgoSupported } from './fsverity-measurer.js';
+import { createMeasurer, type Measurer } from './measurer.js';
 import { Keyring, type TrustedKey } from './keyring.js';
 import { digestInfo, verifyDigestSignature } from './signature-verify.js';
 import { noMetadataVerdict, verdict, type Verdict } from './verdict.js';
@@ -23,14 +25,14 @@ export interface AppraiseOptions {
   allowedAlgorithms?: readonly string[];
   /** Time for certificate validity checks; default now. */
   now?: Date;
-  /** fs-verity file digest (with the blob's algorithm), needed for type 0x06 values. */
+  /** fs-verity file digest (with the blob's algorithm) for type 0x06 values; default: `digest`. */
   verityDigest?: Buffer | null;
 }
 
 export interface AppraiseInput {
   /** The security.ima / FATTR4_IMA value; null or empty: the file has none. */
   blob: Uint8Array | null | undefined;
-  /** Digest of the content with the blob's algorithm (see measurementAlgo()). */
+  /** Digest of the content as createBlobMeasurer(blob) computes it (the fs-verity digest for type 0x06). */
   digest: Uint8Array | null | undefined;
   keyring: Keyring | null | undefined;
   options?: AppraiseOptions;
@@ -67,8 +69,9 @@ function measuredWrong(algo: HashAlgo, d: Uint8Array | null | undefined): string
 function appraiseSignature(sig: ParsedSignature, input: AppraiseInput, opts: AppraiseOptions, extra: Omit<Verdict, 'code' | 'reason'>): Verdict {
   let fileDigest: Uint8Array | null | undefined = input.digest;
   if (sig.type === IMA_VERITY_DIGSIG) {
-    fileDigest = opts.verityDigest;
-    if (!fileDigest) return verdict('unsupported-format', 'fs-verity signature (type 0x06) needs an fs-verity digest of the content, which was not supplied', extra);
+    if (!fsverityAlgoSupported(sig.algo)) return verdict('unsupported-format', `fs-verity signature with ${sig.algo.name}: fs-verity digests use sha256 or sha512`, extra);
+    fileDigest = opts.verityDigest ?? input.digest;
+    if (!fileDigest) return verdict('unsupported-format', 'fs-verity signature (type 0x06) needs the fs-verity digest of the content (createBlobMeasurer), which was not supplied', extra);
   }
   if (!fileDigest || fileDigest.length !== sig.algo.size) return verdict('digest-mismatch', measuredWrong(sig.algo, fileDigest), extra);
   const keyring = input.keyring;
@@ -111,13 +114,29 @@ function signatureFailure(sig: ParsedSignature, signed: Uint8Array, keys: readon
 }
 
 /**
- * Which algorithm to measure the content with for this blob, so a caller can
- * hash while the bytes stream; null when the blob does not parse (appraise()
- * then needs no digest) or the algorithm cannot be computed.
+ * Which algorithm to hash the content with for this blob, so a caller can hash
+ * while the bytes stream; null when the blob does not parse (appraise() then
+ * needs no digest), the algorithm cannot be computed, or the blob is an
+ * fs-verity signature (0x06), whose digest is not a plain hash: use
+ * createBlobMeasurer() to cover that case too.
  */
 export function measurementAlgo(blob: Uint8Array | null | undefined): HashAlgo | null {
   if (!blob || blob.length === 0) return null;
   const p = parseImaBlob(blob);
   if ('error' in p || p.kind === 'unsupported' || !p.algo.node) return null;
+  if (p.kind === 'signature' && p.type === IMA_VERITY_DIGSIG) return null;
   return p.algo;
+}
+
+/**
+ * The streaming measurer whose digest appraise() needs for this blob: a plain
+ * hash with the blob's algorithm, or the fs-verity file digest for type 0x06.
+ * null when nothing needs measuring.
+ */
+export function createBlobMeasurer(blob: Uint8Array | null | undefined): Measurer | null {
+  if (!blob || blob.length === 0) return null;
+  const p = parseImaBlob(blob);
+  if ('error' in p || p.kind === 'unsupported' || !p.algo.node) return null;
+  if (p.kind === 'signature' && p.type === IMA_VERITY_DIGSIG) return fsverityAlgoSupported(p.algo) ? createVerityMeasurer(p.algo) : null;
+  return createMeasurer(p.algo);
 }

@@ -7,7 +7,7 @@
  *   ECDSA: DER Ecdsa-Sig-Value over the digest (ecdsa.ts)
  */
 import { constants, createPublicKey, privateEncrypt, type KeyObject } from 'node:crypto';
-import { encodeSignatureBlob, EVM_IMA_XATTR_DIGSIG } from './blob-format.js';
+import { encodeSignatureBlob, EVM_IMA_XATTR_DIGSIG, IMA_VERITY_DIGSIG } from './blob-format.js';
 import { ecdsaSignDigest } from './ecdsa.js';
 import type { HashAlgo } from './hash-algo.js';
 import { fileIdDigest } from './ima-file-id.js';
@@ -23,6 +23,8 @@ export interface SignDigestInput {
   keyid?: number;
   /** 2 (default, what evmctl and all kernels use) or 3 (signs H(ima_file_id)). */
   version?: 2 | 3;
+  /** `digest` is an fs-verity file digest: write a type 0x06 value (always version 3). */
+  verity?: boolean;
 }
 
 /** Raw signature bytes over a digest (already the v3 file-id digest if wanted). */
@@ -40,8 +42,9 @@ export function signDigestRaw(privateKey: KeyObject, algo: HashAlgo, digest: Uin
 /** A complete 0x03 signature value for security.ima. */
 export function signDigestBlob(p: SignDigestInput): Buffer {
   if (p.digest.length !== p.algo.size) throw new RangeError(`${p.algo.name} digest must be ${p.algo.size} bytes`);
-  const version = p.version ?? 2;
-  const signed = version === 3 ? fileIdDigest(EVM_IMA_XATTR_DIGSIG, p.algo, p.digest) : p.digest;
+  const type = p.verity ? IMA_VERITY_DIGSIG : EVM_IMA_XATTR_DIGSIG;
+  const version = p.verity ? 3 : p.version ?? 2;
+  const signed = version === 3 ? fileIdDigest(type, p.algo, p.digest) : p.digest;
   const keyid = p.keyid ?? keyidFromPublicKey(createPublicKey(p.privateKey));
-  return encodeSignatureBlob({ type: EVM_IMA_XATTR_DIGSIG, version, algo: p.algo, keyid, signature: signDigestRaw(p.privateKey, p.algo, signed) });
+  return encodeSignatureBlob({ type, version, algo: p.algo, keyid, signature: signDigestRaw(p.privateKey, p.algo, signed) });
 }

@@ -4,7 +4,7 @@
  * Metadata comes from NFS through the short attribute cache; file content only
  * through the open pipeline and the verified-content cache.
  */
-import { constants, read as fsRead } from 'node:fs';
+import { constants, readSync } from 'node:fs';
 import type { AttrCache } from './attr-cache.js';
 import type { CachedObject } from './content-cache.js';
 import { FsErrno } from './errno-map.js';
@@ -105,9 +105,13 @@ export class AppraisingFs {
     if (this.served.current(h.fileid) !== h.contentId) return Promise.reject(new FsErrno('ESTALE', 'a newer version of this file was opened'));
     const n = Math.max(0, Math.min(len, h.obj.size - pos));
     if (n === 0) return Promise.resolve(0);
-    return new Promise((resolve, reject) => {
-      fsRead(h.obj.fd, buf, 0, n, pos, (err, bytes) => (err ? reject(err) : resolve(bytes)));
-    });
+    // The object was written moments ago and sits in the page cache: a synchronous
+    // read costs tens of microseconds, less than a thread-pool round trip.
+    try {
+      return Promise.resolve(readSync(h.obj.fd, buf, 0, n, pos));
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   async release(fh: number): Promise<void> {

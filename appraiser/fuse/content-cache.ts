@@ -15,13 +15,19 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { debuglog } from 'node:util';
 import { MountError } from './mount-error.js';
+import { pidAlive } from './state-files.js';
 
 const debug = debuglog('imafs:fuse:cache');
 
 interface Entry {
   size: number;
   pins: number;
+  /** Shared read descriptor, kept open across opens (an exec loop opens the same file over and over). */
+  fh?: Promise<FileHandle>;
 }
+
+/** Descriptors kept open for objects no file handle uses at the moment. */
+const IDLE_FDS = 128;
 
 /** An open cached object: read with fs.read(fd, ...); release() when done. */
 export interface CachedObject {
@@ -44,6 +50,7 @@ export class ContentCache {
   /** Objects in LRU order: the first key is the least recently used. */
   private readonly entries = new Map<string, Entry>();
   private used = 0;
+  private openFds = 0;
 
   private constructor(readonly runDir: string, readonly maxBytes: number) {}
 
@@ -83,6 +90,7 @@ export class ContentCache {
       if (e.pins > 0) continue;
       this.entries.delete(id);
       this.used -= e.size;
+      this.closeFd(e);
       debug('evict %s (%d bytes)', id, e.size);
       await unlink(this.objectPath(id)).catch(() => undefined);
     }
@@ -144,9 +152,17 @@ export class ContentCache {
     if (!e) return undefined;
     e.pins++;
     this.touch(id);
+    if (!e.fh) {
+      this.openFds++;
+      e.fh = open(this.objectPath(id), 'r');
+      e.fh.catch(() => {
+        this.openFds--;
+        e.fh = undefined;
+      });
+    }
     let fh: FileHandle;
     try {
-      fh = await open(this.objectPath(id), 'r');
+      fh = await e.fh;
     } catch (err) {
       e.pins--;
       throw err;
@@ -160,13 +176,30 @@ export class ContentCache {
         if (released) return;
         released = true;
         e.pins--;
-        await closeQuietly(fh);
+        if (this.openFds > IDLE_FDS) this.closeIdleFds();
       },
     };
   }
 
+  private closeFd(e: Entry): void {
+    const fh = e.fh;
+    if (!fh) return;
+    e.fh = undefined;
+    this.openFds--;
+    void fh.then(closeQuietly, () => undefined);
+  }
+
+  /** Closes the descriptors of the least recently used unpinned objects. */
+  private closeIdleFds(): void {
+    for (const e of this.entries.values()) {
+      if (this.openFds <= IDLE_FDS / 2) break;
+      if (e.pins === 0) this.closeFd(e);
+    }
+  }
+
   /** Removes the run directory (on unmount). */
   async destroy(): Promise<void> {
+    for (const e of this.entries.values()) this.closeFd(e);
     this.entries.clear();
     this.used = 0;
     await rm(this.runDir, { recursive: true, force: true });
@@ -188,14 +221,5 @@ async function removeDeadRuns(dir: string): Promise<void> {
     if (!m || Number(m[1]) === process.pid || pidAlive(Number(m[1]))) continue;
     debug('removing stale %s', name);
     await rm(join(dir, name), { recursive: true, force: true });
-  }
-}
-
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -153,6 +153,7 @@ export class OpenPipeline {
 
   private async fetchAndAppraise(rpath: string): Promise<Appraised> {
     const ap = this.o.appraiser;
+    const t0 = Date.now();
     const f = await fetchContent({
       tree: this.o.tree,
       path: rpath,
@@ -163,6 +164,7 @@ export class OpenPipeline {
     });
     const blob = this.o.tree.imaSupported ? f.blob : null;
     const verdict = ap.appraise(blob, f.measured);
+    debug('fetched %s: %d bytes in %d ms (%d attempt(s)), verdict %s', rpath, f.size, Date.now() - t0, f.attempts, verdict.code);
     // Kept even when denied now: the policy may allow the same version for another access.
     await f.commit();
     const a: Appraised = { key: versionKey(f.stat), contentId: f.contentId, stat: f.stat, verdict, measured: f.measured, blob, unlogged: true };

@@ -5,10 +5,9 @@
  * that answers ENOTCONN; umount -l clears it).
  */
 import { resolve } from 'node:path';
-import { pidAlive } from './content-cache.js';
 import { MountError } from './mount-error.js';
 import { findMount, IMAFS_FSTYPE } from './mount-table.js';
-import { defaultPidFile, isMountDaemon, readPidFile } from './state-files.js';
+import { defaultPidFile, isMountDaemon, pidAlive, readPidFile } from './state-files.js';
 import { unmountPath } from './unmount-path.js';
 
 export interface StopResult {

@@ -6,9 +6,10 @@
  * syscalls, which is faster for a CLI walking many small files.
  */
 import { statSync } from 'node:fs';
+import { debuglog } from 'node:util';
 import { stat } from 'node:fs/promises';
 import { ImafsAppraiserError } from '../errors.js';
-import { appraise, measurementAlgo } from '../core/appraise.js';
+import { appraise, createBlobMeasurer } from '../core/appraise.js';
 import type { Keyring } from '../core/keyring.js';
 import type { AccessContext, AccessKind, Decision, Policy } from '../core/policy.js';
 import { verdict, type Verdict } from '../core/verdict.js';
@@ -35,6 +36,8 @@ export interface AppraiseFileOptions {
   now?: Date;
 }
 
+const debug = debuglog('imafs:appraise');
+
 function notRegular(path: string): ImafsAppraiserError {
   return new ImafsAppraiserError('IMAFS_CONFIG', `${path}: not a regular file`, { file: path });
 }
@@ -42,6 +45,7 @@ function notRegular(path: string): ImafsAppraiserError {
 function finish(path: string, o: AppraiseFileOptions, ctx: AccessContext, blob: Buffer | null, digest: Buffer | null, algo: string | null, skipped: string | null): FileAppraisal {
   const v = skipped !== null ? verdict('ok', skipped) : appraise({ blob, digest, keyring: o.keyring, options: o.policy.appraiseOptions(ctx, { now: o.now }) });
   const decision = o.policy.decide(v, ctx);
+  debug('%s %s: %s %s (%s)', ctx.access, ctx.path, decision.allowed ? 'allow' : 'deny', decision.verdict.code, decision.verdict.reason);
   if (o.log && decision.appraised) o.log.record({ path: ctx.path, access: ctx.access, algo, digest, blob, decision });
   return { path, verdict: decision.verdict, decision, algo, digest, blob };
 }
@@ -53,9 +57,9 @@ export async function appraiseFile(path: string, o: AppraiseFileOptions): Promis
   const need = o.policy.needsAppraisal(ctx);
   if (!need.appraise) return finish(path, o, ctx, null, null, null, need.reason);
   const blob = await readImaXattr(path);
-  const a = measurementAlgo(blob);
-  const digest = a ? await measureFile(path, a) : null;
-  return finish(path, o, ctx, blob, digest, a?.name ?? null, null);
+  const m = createBlobMeasurer(blob);
+  const digest = m ? await measureFile(path, m) : null;
+  return finish(path, o, ctx, blob, digest, m?.algo.name ?? null, null);
 }
 
 export function appraiseFileSync(path: string, o: AppraiseFileOptions): FileAppraisal {
@@ -64,7 +68,7 @@ export function appraiseFileSync(path: string, o: AppraiseFileOptions): FileAppr
   const need = o.policy.needsAppraisal(ctx);
   if (!need.appraise) return finish(path, o, ctx, null, null, null, need.reason);
   const blob = readImaXattrSync(path);
-  const a = measurementAlgo(blob);
-  const digest = a ? measureFileSync(path, a) : null;
-  return finish(path, o, ctx, blob, digest, a?.name ?? null, null);
+  const m = createBlobMeasurer(blob);
+  const digest = m ? measureFileSync(path, m) : null;
+  return finish(path, o, ctx, blob, digest, m?.algo.name ?? null, null);
 }

@@ -5,6 +5,7 @@
  */
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { debuglog } from 'node:util';
 import { ImafsAppraiserError } from '../errors.js';
 import { Keyring, type KeySource } from '../core/keyring.js';
 
@@ -33,8 +34,12 @@ async function readSources(paths: string[], what: string): Promise<KeySource[]> 
   return out;
 }
 
+const debug = debuglog('imafs:keyring');
+
 export async function loadKeyring(paths: KeyringPaths): Promise<Keyring> {
   const keys = await readSources(paths.keys, 'key');
   const cas = await readSources(paths.ca ?? [], 'CA certificate');
-  return Keyring.fromSources(keys, cas);
+  const ring = Keyring.fromSources(keys, cas);
+  for (const k of ring.keys) debug('key %s (%s) from %s%s', k.keyidHex, k.keyids.map((id) => id.toString(16).padStart(8, '0')).join('/'), k.source, k.chain ? (k.chain.ok ? ` chained to ${k.chain.ca}` : `: ${k.chain.reason}`) : '');
+  return ring;
 }

@@ -8,13 +8,18 @@
  */
 import { open } from 'node:fs/promises';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { createMeasurer } from '../core/measurer.js';
+import { createMeasurer, type Measurer } from '../core/measurer.js';
 import type { HashAlgo } from '../core/hash-algo.js';
 
 const CHUNK = 1 << 20;
 
-export async function measureFile(path: string, algo: HashAlgo | string | number, chunkSize = CHUNK): Promise<Buffer> {
-  const m = createMeasurer(algo);
+function isMeasurer(x: unknown): x is Measurer {
+  return typeof x === 'object' && x !== null && typeof (x as Measurer).update === 'function';
+}
+
+/** `algo` names a plain hash, or pass a Measurer (e.g. createBlobMeasurer(blob)) to feed. */
+export async function measureFile(path: string, algo: HashAlgo | string | number | Measurer, chunkSize = CHUNK): Promise<Buffer> {
+  const m = isMeasurer(algo) ? algo : createMeasurer(algo);
   const fh = await open(path, 'r');
   try {
     const { size } = await fh.stat();
@@ -41,8 +46,8 @@ export async function measureFile(path: string, algo: HashAlgo | string | number
   return m.digest();
 }
 
-export function measureFileSync(path: string, algo: HashAlgo | string | number, chunkSize = CHUNK): Buffer {
-  const m = createMeasurer(algo);
+export function measureFileSync(path: string, algo: HashAlgo | string | number | Measurer, chunkSize = CHUNK): Buffer {
+  const m = isMeasurer(algo) ? algo : createMeasurer(algo);
   const fd = openSync(path, 'r');
   try {
     const { size } = fstatSync(fd);

@@ -13,7 +13,8 @@ import { ImafsAppraiserError } from '../errors.js';
 import { parseCertificate, pemBlocks } from '../core/certificate.js';
 import { encodeDigestBlob } from '../core/blob-format.js';
 import { keyidFromPublicKey, keyidFromSkid } from '../core/keyid.js';
-import { resolveHashAlgo } from '../core/measurer.js';
+import { createMeasurer, resolveHashAlgo } from '../core/measurer.js';
+import { createVerityMeasurer } from '../core/fsverity-measurer.js';
 import { signDigestBlob } from '../core/sign-digest.js';
 import { measureFile } from './measure-file.js';
 import { writeImaXattr } from './ima-xattr.js';
@@ -67,6 +68,8 @@ export interface SignFileOptions {
   digestOnly?: boolean;
   /** Signature version 2 (default) or 3. */
   version?: 2 | 3;
+  /** Sign the fs-verity file digest: a type 0x06 value (sha256 or sha512). */
+  verity?: boolean;
   /** Write the value (default true); false only computes it. */
   write?: boolean;
   /** xattr name (default security.ima). */
@@ -76,15 +79,20 @@ export interface SignFileOptions {
 /** Measure `file` and write its IMA value; returns the value written. */
 export async function signFile(file: string, key: SigningKey | null, opts: SignFileOptions = {}): Promise<Buffer> {
   const algo = resolveHashAlgo(opts.algo ?? 'sha256');
+  if (opts.verity && opts.digestOnly) throw new ImafsAppraiserError('IMAFS_CONFIG', 'fs-verity values are signatures; --verity cannot be digest-only');
+  let measurer;
+  try { measurer = opts.verity ? createVerityMeasurer(algo) : createMeasurer(algo); } catch (e) {
+    throw new ImafsAppraiserError('IMAFS_CONFIG', (e as Error).message, { cause: e });
+  }
   let digest: Buffer;
-  try { digest = await measureFile(file, algo); } catch (e) {
+  try { digest = await measureFile(file, measurer); } catch (e) {
     throw new ImafsAppraiserError('IMAFS_SIGN', `${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file, cause: e });
   }
   let blob: Buffer;
   if (opts.digestOnly) blob = encodeDigestBlob(algo, digest);
   else {
     if (!key) throw new ImafsAppraiserError('IMAFS_CONFIG', 'a private key is needed to sign (or use digest-only)');
-    try { blob = signDigestBlob({ privateKey: key.privateKey, algo, digest, keyid: key.keyid, version: opts.version }); } catch (e) {
+    try { blob = signDigestBlob({ privateKey: key.privateKey, algo, digest, keyid: key.keyid, version: opts.version, verity: opts.verity }); } catch (e) {
       throw new ImafsAppraiserError('IMAFS_SIGN', `${file}: signing failed: ${(e as Error).message}`, { file, cause: e });
     }
   }

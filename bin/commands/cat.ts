@@ -2,10 +2,11 @@ import type { Command } from 'commander';
 import { addClientOptions, withClient, type ClientFlags } from '../client-options.js';
 
 /**
- * Writes one chunk to stdout honouring backpressure. Resolves false when the
- * reader went away (EPIPE): `imafs cat f | head` then ends quietly.
+ * Writes one chunk to stdout honouring backpressure; `written` runs once
+ * stdout no longer needs the chunk. Resolves false when the reader went away
+ * (EPIPE): `imafs cat f | head` then ends quietly.
  */
-function writeOut(chunk: Buffer): Promise<boolean> {
+function writeOut(chunk: Buffer, written: () => void): Promise<boolean> {
   const out = process.stdout;
   if (out.destroyed || out.writableEnded) return Promise.resolve(false);
   return new Promise((resolve, reject) => {
@@ -21,7 +22,7 @@ function writeOut(chunk: Buffer): Promise<boolean> {
     const onError = (e: NodeJS.ErrnoException): void => done(false, e.code === 'EPIPE' ? undefined : e);
     const onDrain = (): void => done(true);
     out.once('error', onError);
-    if (out.write(chunk)) done(true);
+    if (out.write(chunk, (err) => { if (!err) written(); })) done(true);
     else out.once('drain', onDrain);
   });
 }
@@ -40,7 +41,8 @@ export function register(program: Command): void {
     process.stdout.on('error', () => {});
     await withClient(url, flags, async (c) => {
       for await (const chunk of c.read('')) {
-        if (!(await writeOut(chunk))) break;
+        // Once stdout has the bytes, the READ reply's memory serves a later READ.
+        if (!(await writeOut(chunk, () => c.recycle(chunk)))) break;
       }
     });
   });

@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { addAppraisalOptions, loadAppraisal, type AppraisalFlags } from '../appraisal-options.js';
+import { UsageError } from '../../client/errors.js';
 import { ImafsServerError, parseListen, startServer, DEFAULT_LISTEN } from '../../server/index.js';
 
 interface ServeFlags extends AppraisalFlags {
@@ -93,6 +94,12 @@ export function register(program: Command): void {
     .option('--max-connections <n>', 'refuse connections beyond this many', uint('--max-connections', 1, 65535));
   addAppraisalOptions(cmd);
   cmd.action(async (dir: string, flags: ServeFlags) => {
-    await serve(dir, flags);
+    try {
+      await serve(dir, flags);
+    } catch (err) {
+      // Bad flags or a missing export directory are usage errors (exit 2, bin/exit-codes.ts).
+      if (err instanceof ImafsServerError && err.code !== 'IMAFS_SERVER_LISTEN') throw new UsageError(`${err.message} [${err.code}]`, { cause: err });
+      throw err;
+    }
   });
 }

@@ -23,6 +23,7 @@ interface SignFlags extends ClientFlags {
   digestOnly?: boolean;
   keyid?: string;
   sigV3?: boolean;
+  verity?: boolean;
   print?: boolean;
   remove?: boolean;
   recursive?: boolean;
@@ -39,6 +40,7 @@ export function register(program: Command): void {
     .option('--digest-only', 'write a digest (type 0x04) instead of a signature')
     .option('--keyid <hex>', 'override the 32-bit keyid (8 hex digits), like evmctl --keyid')
     .option('--sig-v3', 'write a version 3 signature (signs the ima_file_id hash; newer kernels only)')
+    .option('--verity', 'sign the fs-verity file digest (type 0x06 value, sha256 or sha512)')
     .option('--print', 'also print the value written, in hex')
     .option('--remove', 'remove the IMA metadata instead of writing it')
     .option('-r, --recursive', 'sign every regular file under directory targets');
@@ -87,9 +89,9 @@ async function signLocal(targets: string[], flags: SignFlags): Promise<number> {
         process.stdout.write(`${file}: removed security.ima\n`);
         continue;
       }
-      const blob = await signFile(file, key, { algo: flags.hash, digestOnly: flags.digestOnly, version: flags.sigV3 ? 3 : 2 });
+      const blob = await signFile(file, key, { algo: flags.hash, digestOnly: flags.digestOnly, version: flags.sigV3 ? 3 : 2, verity: flags.verity });
       const p = parseImaBlob(blob);
-      const what = 'kind' in p && p.kind === 'signature' ? `signature v${p.version} ${p.algo.name} keyid ${keyidHex(p.keyid)}` : `digest ${flags.hash}`;
+      const what = 'kind' in p && p.kind === 'signature' ? `${p.type === 6 ? 'fs-verity ' : ''}signature v${p.version} ${p.algo.name} keyid ${keyidHex(p.keyid)}` : `digest ${flags.hash}`;
       process.stdout.write(`${file}: wrote security.ima (${what}, ${blob.length} bytes)${flags.print ? ` ${blob.toString('hex')}` : ''}\n`);
     } catch (e) {
       failed = true;

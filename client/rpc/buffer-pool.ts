@@ -17,7 +17,7 @@ export class BufferPool {
     /** Records at least this large come from the pool. */
     readonly minSize = 256 * 1024,
     /** Every pooled buffer has this capacity (the largest reply we accept). */
-    readonly capacity = 2 * 1024 * 1024,
+    readonly capacity = 5 * 1024 * 1024,
     /** Free buffers kept at most. */
     readonly maxFree = 32,
   ) {}
@@ -30,7 +30,8 @@ export class BufferPool {
   }
 
   private fresh(): ArrayBuffer {
-    const ab = new ArrayBuffer(this.capacity);
+    // Uninitialised: every byte handed out is overwritten by a socket read first.
+    const ab = Buffer.allocUnsafeSlow(this.capacity).buffer as ArrayBuffer;
     this.mine.add(ab);
     return ab;
   }

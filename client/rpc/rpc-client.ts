@@ -47,16 +47,19 @@ export class RpcClient {
   private nextXid = randomInt(0, 0x7fffffff);
   private closed = false;
   /** Large reply records; see recycle(). */
-  private readonly pool = new BufferPool();
+  private readonly pool: BufferPool;
 
   constructor(o: RpcClientOptions) {
     this.cred = o.cred;
     this.timeoutMs = o.timeoutMs ?? 30_000;
+    const maxRecordSize = o.maxRecordSize ?? 8 * 1024 * 1024;
+    // Pooled buffers are sized for the largest record we accept, so any large reply fits.
+    this.pool = new BufferPool(256 * 1024, maxRecordSize);
     this.transport = new Transport({
       host: o.host,
       port: o.port,
       connectTimeoutMs: o.connectTimeoutMs ?? 10_000,
-      maxRecordSize: o.maxRecordSize ?? 8 * 1024 * 1024,
+      maxRecordSize,
       onRecord: (rec) => this.onRecord(rec),
       onDisconnect: (err) => this.failAll(err),
       pool: this.pool,

@@ -53,8 +53,14 @@ export interface CompoundCall {
   maxReply: number;
 }
 
+export interface CompoundReply {
+  chunks: Buffer[];
+  /** To call once the chunks are written or dropped (they may reference pooled READ buffers). */
+  afterReply: Array<() => void>;
+}
+
 /** The encoded COMPOUND4res, or 'garbage' when even its header cannot be decoded (GARBAGE_ARGS). */
-export async function runCompound(c: CompoundCall): Promise<Buffer[] | 'garbage'> {
+export async function runCompound(c: CompoundCall): Promise<CompoundReply | 'garbage'> {
   let tag: Buffer;
   let minor: number;
   let count: number;
@@ -76,7 +82,7 @@ export async function runCompound(c: CompoundCall): Promise<Buffer[] | 'garbage'
   };
   if (minor > MAX_MINOR) {
     lastStatus = NFS4ERR.MINOR_VERS_MISMATCH;
-    return finish();
+    return { chunks: finish(), afterReply: [] };
   }
   const overhead = REPLY_HEADER + 12 + tag.length + 4;
   const ctx = new OpContext(c.core, c.peer, c.cred, minor, c.requestSize, c.maxReply - overhead);
@@ -136,7 +142,7 @@ export async function runCompound(c: CompoundCall): Promise<Buffer[] | 'garbage'
         if (s.unexpected) c.core.log(`internal error in ${h.codec.name} for ${ctx.who()}: ${(err as Error)?.stack ?? String(err)}`);
         res = h.fail ? h.fail(s.status) : { status: s.status };
       }
-      if (ctx.replay) return [ctx.replay];
+      if (ctx.replay) return { chunks: [ctx.replay], afterReply: ctx.afterReply };
       const w = new XdrWriter(128);
       w.uint32(opnum);
       h.codec.encodeRes(w, res);
@@ -159,7 +165,7 @@ export async function runCompound(c: CompoundCall): Promise<Buffer[] | 'garbage'
   }
   const reply = finish();
   if (ctx.slot && !ctx.replay) cacheReply(ctx, reply);
-  return reply;
+  return { chunks: reply, afterReply: ctx.afterReply };
 }
 
 /** RFC 8881 §2.10.6.3 / §18.46.3: where SEQUENCE and the sessionless ops may appear. */

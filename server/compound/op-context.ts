@@ -37,6 +37,8 @@ export class OpContext {
   replay: Buffer | undefined;
   /** Bytes the reply may still grow by (ca_maxresponsesize, or the connection's bound). */
   budget: number;
+  /** Run once the reply has left (or will never leave): returns READ buffers to their pool. */
+  readonly afterReply: Array<() => void> = [];
   /** Number of ops in the COMPOUND (for ca_maxoperations). */
   opCount = 0;
   /** Reply bytes outside the op results (RPC header, status, tag, array count). */

@@ -10,7 +10,7 @@
  * Symbolic links are never followed by the server (LOOKUP returns the link
  * itself, READLINK its text).
  */
-import { constants as fsc, lstatSync, promises as fsp, realpathSync, type BigIntStats } from 'node:fs';
+import { constants as fsc, promises as fsp, realpathSync, type BigIntStats } from 'node:fs';
 import path from 'node:path';
 import util from 'node:util';
 import { FileHandleCodec, inodeKey, type InodeId } from './file-handle.js';
@@ -96,8 +96,7 @@ export class ExportFs {
     const abs = this.absOf(rel);
     let st: BigIntStats;
     try {
-      // lstat of a cached dentry takes microseconds; a thread-pool round trip costs more than the call.
-      st = lstatSync(abs, { bigint: true });
+      st = await fsp.lstat(abs, { bigint: true });
     } catch (err) {
       throw fsErrorFrom(err, rel || '/');
     }

@@ -10,6 +10,7 @@
  */
 import fs, { constants as fsc, promises as fsp } from 'node:fs';
 import util from 'node:util';
+import { BufferPool } from './buffer-pool.js';
 import type { ExportFs, FsNode } from './export-fs.js';
 import { FsError, fsErrorFrom } from './fs-error.js';
 
@@ -25,6 +26,7 @@ interface Entry {
 
 export class OpenFiles {
   private readonly lru = new Map<string, Entry>();
+  private readonly pool = new BufferPool(1 << 20);
 
   constructor(private readonly exp: ExportFs, private readonly max = 128) {}
 
@@ -79,14 +81,19 @@ export class OpenFiles {
     if (e.dead && e.users === 0) void closeP(e.fd).catch(() => undefined);
   }
 
-  /** READ: up to `count` bytes at `offset`; eof when the read reaches the end of the file. */
-  async read(n: FsNode, offset: bigint, count: number): Promise<{ data: Buffer; eof: boolean }> {
+  /**
+   * READ: up to `count` bytes at `offset`; eof when the read reaches the end of
+   * the file. `release` returns the buffer to the pool: call it once the reply
+   * holding `data` has been written (or dropped).
+   */
+  async read(n: FsNode, offset: bigint, count: number): Promise<{ data: Buffer; eof: boolean; release: () => void }> {
     const size = n.st.size;
-    if (offset >= size || count === 0) return { data: Buffer.alloc(0), eof: offset >= size };
+    const none = (): void => undefined;
+    if (offset >= size || count === 0) return { data: Buffer.alloc(0), eof: offset >= size, release: none };
     const want = Number(size - offset < BigInt(count) ? size - offset : BigInt(count));
     const e = await this.acquire(n);
+    const { buf, release } = this.pool.take(want);
     try {
-      const buf = Buffer.allocUnsafe(want);
       let got = 0;
       while (got < want) {
         const { bytesRead } = await readP(e.fd, buf, got, want - got, Number(offset) + got);
@@ -94,8 +101,9 @@ export class OpenFiles {
         got += bytesRead;
       }
       const data = got === want ? buf : buf.subarray(0, got);
-      return { data, eof: offset + BigInt(got) >= size };
+      return { data, eof: offset + BigInt(got) >= size, release };
     } catch (err) {
+      release();
       e.dead = true;
       this.lru.delete(n.key);
       throw fsErrorFrom(err, n.rel);

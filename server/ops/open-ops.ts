@@ -102,7 +102,8 @@ async function read(ctx: OpContext, a: ReadArgs) {
   await admitContent(ctx, n, 'READ');
   // resop + status + eof + length = 16 bytes, and the data is padded to 4.
   const count = Math.max(0, Math.min(a.count, MAX_IO, (ctx.budget - 16) & ~3));
-  const { data, eof } = await ctx.core.files.read(n, a.offset, count);
+  const { data, eof, release } = await ctx.core.files.read(n, a.offset, count);
+  ctx.afterReply.push(release);
   return { status: NFS4_OK, resok: { eof, data } };
 }
 

@@ -43,6 +43,8 @@ export interface ServeHandle {
   waitForOutput(re: RegExp, timeoutMs?: number): Promise<string>;
   /** SIGTERM by PID, SIGKILL after 5 s; resolves with the exit code (null if killed). */
   stop(): Promise<number | null>;
+  /** Resolves with the exit code once the process has exited on its own (rejects after timeoutMs). */
+  waitExit(timeoutMs?: number): Promise<number | null>;
 }
 
 export interface ServeStartOptions {
@@ -139,6 +141,10 @@ export async function startImafsServe(dir: string, opts: ServeStartOptions = {})
     output: () => out,
     waitForOutput,
     stop,
+    waitExit: (timeoutMs = 10_000) => Promise.race([
+      exited,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`imafs serve did not exit within ${timeoutMs} ms`)), timeoutMs).unref()),
+    ]),
   };
 }
 

@@ -80,6 +80,21 @@ test('--require-signature turns the digest-only file into signature-required', (
   assert.deepEqual(rep.summary.byCode, { 'digest-mismatch': 1, 'no-metadata': 1, ok: 3, 'signature-required': 1, 'unknown-format': 1, 'unknown-key': 1 });
 });
 
+test('a policy file that appraises only executables: the rest not-appraised and allowed', () => {
+  const pf = join(t.dir, 'exec-only.policy');
+  writeFileSync(pf, '# appraise what runs\nmode=strict\nappraise access=exec\n');
+  const r = imafs(['audit', '--keys', key.cert, '--policy-file', pf, '--format', 'json', tree]);
+  assert.equal(r.status, 0, r.stderr + r.stdout);
+  const rep = JSON.parse(r.stdout) as JsonReport;
+  assert.deepEqual(rep.summary.byCode, { 'not-appraised': 7, ok: 1 });
+  assert.equal(rep.files.find((f) => f.verdict === 'ok')!.path, '/good/run.sh');
+  // The exempt files were not even read.
+  assert.equal(rep.summary.bytes, 18);
+  const disabled = imafs(['audit', '--keys', key.cert, '--policy', 'disabled', tree]);
+  assert.equal(disabled.status, 2);
+  assert.match(disabled.stderr, /--policy must be strict or audit/);
+});
+
 test('--policy audit allows everything, reports the verdicts, exits 0', () => {
   const r = imafs(['audit', '--keys', key.cert, '--policy', 'audit', '--format', 'json', tree]);
   assert.equal(r.status, 0, r.stderr);
@@ -104,6 +119,7 @@ test('a single file can be audited', () => {
   assert.equal(r.status, 1);
   const rep = JSON.parse(r.stdout) as JsonReport;
   assert.equal(rep.files.length, 1);
+  assert.equal(rep.files[0].path, '/tampered.bin');
   assert.equal(rep.files[0].verdict, 'digest-mismatch');
 });
 

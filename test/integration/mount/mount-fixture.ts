@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IMAFS_BIN } from '../../helpers/imafs-serve.js';
 import { findMount } from '../../../appraiser/fuse/mount-table.js';
-import { pidAlive } from '../../../appraiser/fuse/content-cache.js';
+import { pidAlive } from '../../../appraiser/fuse/state-files.js';
 import { mountId } from '../../../appraiser/fuse/state-files.js';
 
 export interface RunResult {

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { startImafsServe, IMAFS_BIN, type ServeHandle } from '../../helpers/imafs-serve.js';
 import { findMount } from '../../../appraiser/fuse/mount-table.js';
-import { pidAlive } from '../../../appraiser/fuse/content-cache.js';
+import { pidAlive } from '../../../appraiser/fuse/state-files.js';
 import { makeSignedExport, type SignedExport } from './export-fixture.js';
 import { makeHandle, mountImafs, run, spawnOwned, waitFor } from './mount-fixture.js';
 

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { startImafsServe, type ServeHandle } from '../../helpers/imafs-serve.js';
 import { readIma } from '../../helpers/ima-keys.js';
 import { findMount } from '../../../appraiser/fuse/mount-table.js';
-import { pidAlive } from '../../../appraiser/fuse/content-cache.js';
+import { pidAlive } from '../../../appraiser/fuse/state-files.js';
 import { makeSignedExport, SCRIPT, type SignedExport } from './export-fixture.js';
 import { mountImafs, run, type MountHandle } from './mount-fixture.js';
 
