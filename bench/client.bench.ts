@@ -14,6 +14,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { NfsClient } from '../client/nfs-client.js';
 import { startGanesha } from '../test/helpers/ganesha.js';
@@ -21,6 +22,17 @@ import { startGanesha } from '../test/helpers/ganesha.js';
 const MIB = Number(process.env.IMAFS_BENCH_MIB ?? 256);
 const RUNS = Number(process.env.IMAFS_BENCH_RUNS ?? 5);
 const IMAFS = fileURLToPath(new URL('../bin/imafs.js', import.meta.url));
+const CAT_ONLY = new URL('../bin/commands/cat.js', import.meta.url).href;
+/**
+ * The same `cat` command with only commander and bin/commands/cat.js loaded:
+ * what `imafs cat` would cost if the CLI loaded subcommands lazily. Shown to
+ * separate CLI start-up (every subcommand's imports) from the client itself.
+ */
+const CAT_ONLY_SCRIPT = `import { Command } from 'commander';
+import { register } from ${JSON.stringify(CAT_ONLY)};
+const p = new Command('imafs').exitOverride();
+register(p);
+await p.parseAsync(process.argv.slice(1), { from: 'user' });`;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -74,23 +86,31 @@ export async function run(): Promise<void> {
     const imafs: number[] = [];
     const peer: number[] = [];
     const lib: number[] = [];
+    const lean: number[] = [];
+    const bare: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       imafs.push(await timeProcess(process.execPath, [IMAFS, 'cat', url]));
       peer.push(await timeProcess('nfs-cat', [libnfsUrl]));
       lib.push(await timeLibrary(url));
+      lean.push(await timeProcess(process.execPath, ['--input-type=module', '-e', CAT_ONLY_SCRIPT, 'cat', url]));
+      bare.push(await timeProcess(process.execPath, ['-e', '0']));
     }
     const mi = median(imafs);
     const mp = median(peer);
     const ml = median(lib);
+    const mlean = median(lean);
     const row = (name: string, ms: number) => `${name.padEnd(30)} ${ms.toFixed(0).padStart(8)} ms ${rate(ms).toFixed(0).padStart(8)} MiB/s`;
     process.stdout.write([
-      `file: ${MIB} MiB from nfs-ganesha on 127.0.0.1:${g.port}, ${RUNS} runs each, medians`,
+      `file: ${MIB} MiB from nfs-ganesha on 127.0.0.1:${g.port}, ${RUNS} runs each, medians; load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} CPUs`,
       row('imafs cat (process)', mi),
       row('nfs-cat (process)', mp),
       row('imafs library read (in-process)', ml),
+      row('cat command alone (process)', mlean),
+      `node start-up alone (node -e 0): ${median(bare).toFixed(0)} ms`,
       `ratio imafs cat / nfs-cat: ${(rate(mi) / rate(mp)).toFixed(2)}x   (goal >= 1.2x)`,
       `ratio imafs library / nfs-cat: ${(rate(ml) / rate(mp)).toFixed(2)}x`,
-      `raw ms imafs: ${imafs.map((x) => x.toFixed(0)).join(' ')}; nfs-cat: ${peer.map((x) => x.toFixed(0)).join(' ')}; library: ${lib.map((x) => x.toFixed(0)).join(' ')}`,
+      `ratio cat command alone / nfs-cat: ${(rate(mlean) / rate(mp)).toFixed(2)}x`,
+      `raw ms imafs: ${imafs.map((x) => x.toFixed(0)).join(' ')}; nfs-cat: ${peer.map((x) => x.toFixed(0)).join(' ')}; library: ${lib.map((x) => x.toFixed(0)).join(' ')}; cat alone: ${lean.map((x) => x.toFixed(0)).join(' ')}`,
       '',
     ].join('\n'));
   } finally {

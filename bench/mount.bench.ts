@@ -22,7 +22,7 @@ import { chmodSync, closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, r
 import { randomFillSync } from 'node:crypto';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { evmSign, makeKey, tmpDir } from '../test/helpers/ima-keys.js';
+import { evmSign, makeKey, tmpDir, type TestKey } from '../test/helpers/ima-keys.js';
 import { startImafsServe } from '../test/helpers/imafs-serve.js';
 import { mountId } from '../appraiser/fuse/state-files.js';
 
@@ -63,71 +63,47 @@ function writeRandom(file: string, size: number): void {
 const MiB = 1024 * 1024;
 const line = (s: string): void => { process.stdout.write(`${s}\n`); };
 
-export async function run(): Promise<void> {
-  const tmp = tmpDir('imafs-bench-mount-');
-  const exp = join(tmp.dir, 'export');
-  const state = join(tmp.dir, 'state');
-  const env = { IMAFS_STATE_DIR: state };
-  mkdirSync(exp);
-  const mounts: string[] = [];
-  let srv: Awaited<ReturnType<typeof startImafsServe>> | undefined;
-  const unmount = (mnt: string): void => {
-    if (mnt.includes('/mnt-')) spawnSync(process.execPath, [CLI, 'umount', mnt], { env: { ...process.env, ...env } });
-    if (readFileSync('/proc/self/mountinfo', 'utf8').includes(` ${mnt} `)) spawnSync('umount', ['-l', mnt]);
-  };
-  let n = 0;
-  // The verified-content cache on tmpfs (RAM) or on the disk under the temp dir.
-  const shmCache = mkdtempSync('/dev/shm/imafs-bench-cache-');
-  const diskCache = join(tmp.dir, 'cache');
-  const freshMount = (args: string[] = [], cacheDir = shmCache): string => {
-    const mnt = join(tmp.dir, `mnt-${n++}`);
-    mkdirSync(mnt);
-    mounts.push(mnt);
-    sh(process.execPath, [CLI, 'mount', srv!.url(''), mnt, '--keys', key.cert, '--cache-dir', cacheDir, ...args], env);
-    return mnt;
-  };
-  const daemonPid = (mnt: string): number => Number(readFileSync(join(state, `${mountId(mnt)}.pid`), 'utf8'));
-  const keyDir = join(tmp.dir, 'keys');
-  mkdirSync(keyDir);
-  const key = makeKey(keyDir, 'rsa2048', { name: 'bench' });
+interface Ctx {
+  tmp: string;
+  exp: string;
+  url: (p: string) => string;
+  freshMount: (args?: string[], cacheDir?: string) => string;
+  unmount: (mnt: string) => void;
+  daemonPid: (mnt: string) => number;
+  shmCache: string;
+  diskCache: string;
+  mounts: string[];
+}
+
+/** (a) cold open+read through a fresh mount (cache on tmpfs, then on disk) vs imafs cat. */
+function coldRead(c: Ctx): void {
+  sh(process.execPath, [CLI, 'cat', c.url('big.bin')], {}, true); // the server's page cache is warm for both sides
+  const shm: number[] = [];
+  const disk: number[] = [];
+  const cat: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const m1 = c.freshMount([], c.shmCache);
+    shm.push(sh('cat', [join(m1, 'big.bin')], {}, true));
+    c.unmount(m1);
+    cat.push(sh(process.execPath, [CLI, 'cat', c.url('big.bin')], {}, true));
+    const m2 = c.freshMount([], c.diskCache);
+    disk.push(sh('cat', [join(m2, 'big.bin')], {}, true));
+    c.unmount(m2);
+  }
+  const mc = median(cat);
+  for (const [name, xs] of [['cache on tmpfs', shm], ['cache on disk ', disk]] as const) {
+    line(`(a) cold open+read 256 MiB, ${name}  mount ${median(xs).toFixed(0).padStart(6)} ms (${(256 / (median(xs) / 1000)).toFixed(0)} MiB/s)  imafs cat ${mc.toFixed(0).padStart(6)} ms  ratio ${(median(xs) / mc).toFixed(2)}x (goal <= 1.15x)`);
+  }
+}
+
+/** (b) warm re-read and (c) exec loop: mount vs bindfs -r of the local export. */
+function warmAndExec(c: Ctx): void {
+  const mnt = c.freshMount();
+  const bind = join(c.tmp, 'bindfs');
+  mkdirSync(bind);
+  sh('bindfs', ['-r', '-o', 'ro', c.exp, bind]);
+  c.mounts.push(bind);
   try {
-    writeRandom(join(exp, 'big.bin'), BIG);
-    evmSign(join(exp, 'big.bin'), key, 'sha256');
-    copyFileSync('/bin/true', join(exp, 'true'));
-    chmodSync(join(exp, 'true'), 0o755);
-    evmSign(join(exp, 'true'), key, 'sha256');
-    srv = await startImafsServe(exp);
-    line(`runs: ${RUNS} (medians); files: 256 MiB (sha256/RSA-2048), /bin/true copy, ${HUGE / MiB} MiB`);
-
-    // (a) cold open+read through a fresh mount vs imafs cat.
-    sh(process.execPath, [CLI, 'cat', srv.url('big.bin')], {}, true); // server page cache warm for both sides
-    if (PARTS.includes('a')) {
-    const coldShm: number[] = [];
-    const coldDisk: number[] = [];
-    const cat: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      const m1 = freshMount([], shmCache);
-      coldShm.push(sh('cat', [join(m1, 'big.bin')], {}, true));
-      unmount(m1);
-      cat.push(sh(process.execPath, [CLI, 'cat', srv.url('big.bin')], {}, true));
-      const m2 = freshMount([], diskCache);
-      coldDisk.push(sh('cat', [join(m2, 'big.bin')], {}, true));
-      unmount(m2);
-    }
-    const mc = median(cat);
-    for (const [name, xs] of [['cache on tmpfs', coldShm], ['cache on disk ', coldDisk]] as const) {
-      line(`(a) cold open+read 256 MiB, ${name}   mount ${median(xs).toFixed(0).padStart(6)} ms (${(256 / (median(xs) / 1000)).toFixed(0)} MiB/s)   imafs cat ${mc.toFixed(0).padStart(6)} ms   ratio ${(median(xs) / mc).toFixed(2)}x (goal <= 1.15x)`);
-    }
-
-    }
-
-    // (b) warm re-read: mount vs bindfs of the local export.
-    if (PARTS.includes('b') || PARTS.includes('c')) {
-    const mnt = freshMount();
-    const bind = join(tmp.dir, 'bindfs');
-    mkdirSync(bind);
-    sh('bindfs', ['-r', '-o', 'ro', exp, bind]);
-    mounts.push(bind);
     sh('cat', [join(mnt, 'big.bin')], {}, true);
     sh('cat', [join(bind, 'big.bin')], {}, true);
     const warmMount: number[] = [];
@@ -138,9 +114,8 @@ export async function run(): Promise<void> {
     }
     const tm = 256 / (median(warmMount) / 1000);
     const tb = 256 / (median(warmBind) / 1000);
-    line(`(b) warm re-read 256 MiB     mount ${tm.toFixed(0).padStart(6)} MiB/s   bindfs ${tb.toFixed(0).padStart(6)} MiB/s   throughput ratio ${(tm / tb).toFixed(2)}x (goal >= 1.0x)`);
+    line(`(b) warm re-read 256 MiB                 mount ${tm.toFixed(0).padStart(6)} MiB/s  bindfs ${tb.toFixed(0).padStart(6)} MiB/s  throughput ratio ${(tm / tb).toFixed(2)}x (goal >= 1.0x)`);
 
-    // (c) exec a verified binary EXECS times.
     const loop = `i=0; while [ $i -lt ${EXECS} ]; do "$0"; i=$((i+1)); done`;
     sh('sh', ['-c', loop, join(mnt, 'true')]);
     sh('sh', ['-c', loop, join(bind, 'true')]);
@@ -150,26 +125,69 @@ export async function run(): Promise<void> {
       exMount.push(sh('sh', ['-c', loop, join(mnt, 'true')]));
       exBind.push(sh('sh', ['-c', loop, join(bind, 'true')]));
     }
-    const c = median(exMount) / median(exBind);
-    line(`(c) exec x${EXECS}              mount ${median(exMount).toFixed(0).padStart(6)} ms (${(median(exMount) * 1000 / EXECS).toFixed(0)} us/exec)   bindfs ${median(exBind).toFixed(0).padStart(6)} ms   ratio ${c.toFixed(2)}x (goal <= 1.3x)`);
-    unmount(mnt);
-    unmount(bind);
-    }
-
-    // (d) peak RSS of the daemon while a 2 GiB file is fetched and read.
-    if (PARTS.includes('d')) {
-    writeRandom(join(exp, 'huge.bin'), HUGE);
-    evmSign(join(exp, 'huge.bin'), key, 'sha256');
-    const m3 = freshMount(['--cache-size', String(HUGE + 64 * MiB)]);
-    const pid = daemonPid(m3);
-    const t = sh('cat', [join(m3, 'huge.bin')], {}, true);
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
-    line(`(d) peak RSS reading ${HUGE / MiB} MiB  daemon VmHWM ${hwm.toFixed(0)} MiB (goal < 150 MiB), cold read ${(HUGE / MiB / (t / 1000)).toFixed(0)} MiB/s`);
-    unmount(m3);
-    }
+    const ratio = median(exMount) / median(exBind);
+    line(`(c) exec x${EXECS} of a signed /bin/true       mount ${median(exMount).toFixed(0).padStart(6)} ms (${(median(exMount) * 1000 / EXECS).toFixed(0)} us/exec)  bindfs ${median(exBind).toFixed(0).padStart(6)} ms  ratio ${ratio.toFixed(2)}x (goal <= 1.3x)`);
   } finally {
-    for (const m of mounts) unmount(m);
+    c.unmount(mnt);
+    c.unmount(bind);
+  }
+}
+
+/** (d) peak RSS (VmHWM) of the daemon while a HUGE file is fetched and read. */
+function peakRss(c: Ctx, key: TestKey): void {
+  writeRandom(join(c.exp, 'huge.bin'), HUGE);
+  evmSign(join(c.exp, 'huge.bin'), key, 'sha256');
+  const m = c.freshMount(['--cache-size', String(HUGE + 64 * MiB)]);
+  const pid = c.daemonPid(m);
+  const t = sh('cat', [join(m, 'huge.bin')], {}, true);
+  const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+  line(`(d) peak RSS reading ${HUGE / MiB} MiB            daemon VmHWM ${hwm.toFixed(0)} MiB (goal < 150 MiB); cold read ${(HUGE / MiB / (t / 1000)).toFixed(0)} MiB/s`);
+  c.unmount(m);
+}
+
+export async function run(): Promise<void> {
+  const tmp = tmpDir('imafs-bench-mount-');
+  const exp = join(tmp.dir, 'export');
+  const state = join(tmp.dir, 'state');
+  const env = { IMAFS_STATE_DIR: state };
+  mkdirSync(exp);
+  const mounts: string[] = [];
+  let srv: Awaited<ReturnType<typeof startImafsServe>> | undefined;
+  const shmCache = mkdtempSync('/dev/shm/imafs-bench-cache-');
+  const keyDir = join(tmp.dir, 'keys');
+  mkdirSync(keyDir);
+  const key = makeKey(keyDir, 'rsa2048', { name: 'bench' });
+  let n = 0;
+  const c: Ctx = {
+    tmp: tmp.dir, exp, shmCache, diskCache: join(tmp.dir, 'cache'), mounts,
+    url: (p) => srv!.url(p),
+    freshMount: (args = [], cacheDir = shmCache) => {
+      const mnt = join(tmp.dir, `mnt-${n++}`);
+      mkdirSync(mnt);
+      mounts.push(mnt);
+      sh(process.execPath, [CLI, 'mount', srv!.url(''), mnt, '--keys', key.cert, '--cache-dir', cacheDir, ...args], env);
+      return mnt;
+    },
+    unmount: (mnt) => {
+      if (!readFileSync('/proc/self/mountinfo', 'utf8').includes(` ${mnt} `)) return;
+      if (mnt.includes('/mnt-')) spawnSync(process.execPath, [CLI, 'umount', mnt], { env: { ...process.env, ...env } });
+      if (readFileSync('/proc/self/mountinfo', 'utf8').includes(` ${mnt} `)) spawnSync('umount', ['-l', mnt]);
+    },
+    daemonPid: (mnt) => Number(readFileSync(join(state, `${mountId(mnt)}.pid`), 'utf8')),
+  };
+  try {
+    writeRandom(join(exp, 'big.bin'), BIG);
+    evmSign(join(exp, 'big.bin'), key, 'sha256');
+    copyFileSync('/bin/true', join(exp, 'true'));
+    chmodSync(join(exp, 'true'), 0o755);
+    evmSign(join(exp, 'true'), key, 'sha256');
+    srv = await startImafsServe(exp);
+    line(`runs: ${RUNS} (medians); 256 MiB file signed sha256/RSA-2048; policy strict; cache on tmpfs unless said`);
+    if (PARTS.includes('a')) coldRead(c);
+    if (PARTS.includes('b') || PARTS.includes('c')) warmAndExec(c);
+    if (PARTS.includes('d')) peakRss(c, key);
+  } finally {
+    for (const m of mounts) c.unmount(m);
     await srv?.stop();
     tmp.cleanup();
     rmSync(shmCache, { recursive: true, force: true });

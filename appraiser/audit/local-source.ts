@@ -1,4 +1,4 @@
-import { lstat, open, opendir } from 'node:fs/promises';
+import { lstat, open, opendir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type AuditEntry, type AuditSource, type EntryType, joinPath } from './audit-source.js';
 
@@ -31,8 +31,9 @@ export class LocalSource implements AuditSource {
     return e.path === '' ? this.base : join(this.base, e.path);
   }
 
+  /** The root is followed if it is a symlink: the user named it, and skipping it would pass an audit of nothing. */
   async root(): Promise<AuditEntry> {
-    const st = await lstat(this.base);
+    const st = await stat(this.base);
     return { path: '', type: typeOf(st), size: st.size, mode: st.mode };
   }
 

@@ -24,9 +24,22 @@ export class NfsSource implements AuditSource {
     return this.client.imaSupported;
   }
 
+  /**
+   * The root is followed if it is a symlink (stat does not follow; READDIR
+   * and READ do): the user named it, and skipping it would pass an audit of
+   * nothing.
+   */
   async root(): Promise<AuditEntry> {
     const st = await this.client.stat(clientPath(''));
-    return { path: '', type: entryType(st.type), size: st.size, mode: st.mode };
+    if (st.type !== 'symlink') return { path: '', type: entryType(st.type), size: st.size, mode: st.mode };
+    try {
+      await this.client.readdir(clientPath(''));
+      return { path: '', type: 'directory', size: st.size, mode: st.mode };
+    } catch (err) {
+      if ((err as { statusName?: string }).statusName !== 'NFS4ERR_NOTDIR') throw err;
+      // A link to a file: appraised as the file it names; exec bits unknown, so read rules apply.
+      return { path: '', type: 'file', size: 0, mode: 0 };
+    }
   }
 
   async list(dir: AuditEntry): Promise<AuditEntry[]> {

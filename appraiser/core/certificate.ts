@@ -47,10 +47,10 @@ export function describePublicKey(publicKey: KeyObject): { keyType: 'rsa' | 'ec'
   }
   if (t === 'ec') {
     const ec = ecPublicFromKey(publicKey);
-    if (!ec) throw new RangeError(`unsupported EC curve ${publicKey.asymmetricKeyDetails?.namedCurve ?? '?'} (P-256 and P-384 are supported)`);
+    if (!ec) throw new RangeError(`unsupported EC curve ${publicKey.asymmetricKeyDetails?.namedCurve ?? '?'} (P-256, P-384 and P-521 are supported)`);
     return { keyType: 'ec', ec };
   }
-  throw new RangeError(`unsupported public key type ${t ?? '?'} (RSA and ECDSA P-256/P-384 are supported)`);
+  throw new RangeError(`unsupported public key type ${t ?? '?'} (RSA and ECDSA P-256/P-384/P-521 are supported)`);
 }
 
 interface Extensions { skid: Buffer | null; keyUsage: ParsedCertificate['keyUsage']; isCa: boolean }

@@ -1,5 +1,5 @@
 /**
- * ECDSA over NIST P-256 / P-384 on a precomputed digest (SEC 1 v2 §4.1.3/§4.1.4,
+ * ECDSA over NIST P-256 / P-384 / P-521 on a precomputed digest (SEC 1 v2 §4.1.3/§4.1.4,
  * FIPS 186-4 §6.4), with the signature DER-encoded as X9.62
  * `Ecdsa-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER }`.
  *
@@ -33,11 +33,21 @@ const CURVES: Record<string, Curve> = {
     gx: 0xaa87ca22be8b05378eb1c71ef320ad746e1d3b628ba79b9859f741e082542a385502f25dbf55296c3a545e3872760ab7n,
     gy: 0x3617de4a96262c6f5d9e98bf9292dc29f8f41dbd289a147ce9da3113b5f0b8c00a60b1ce1d7e819d7a431d7c90ea0e5fn,
   },
+  'P-521': {
+    name: 'P-521', bits: 521, bytes: 66,
+    p: (1n << 521n) - 1n,
+    a: (1n << 521n) - 4n,
+    b: 0x0051953eb9618e1c9a1f929a21a0b68540eea2da725b99b315f3b8b489918ef109e156193951ec7e937b1652c0bd3bb1bf073573df883d2c34f1ef451fd46b503f00n,
+    n: 0x01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409n,
+    gx: 0x00c6858e06b70404e9cd9e3ecb662395b4429c648139053fb521f828af606b4d3dbaa14b5e77efe75928fe1dc127a2ffa8de3348b3c1856a429bf97e7e31c2e5bd66n,
+    gy: 0x011839296a789a3bc0045c8a5fb42c7d1bd998f54449579b446817afbd17273e662c97ee72995ef42640c550b9013fad0761353c7086a272c24088be94769fd16650n,
+  },
 };
 
 export function ecCurve(name: string | undefined): Curve | undefined {
   if (name === 'prime256v1' || name === 'P-256') return CURVES['P-256'];
   if (name === 'secp384r1' || name === 'P-384') return CURVES['P-384'];
+  if (name === 'secp521r1' || name === 'P-521') return CURVES['P-521'];
   return undefined;
 }
 

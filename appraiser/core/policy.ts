@@ -10,7 +10,8 @@
  */
 import { DEFAULT_ALLOWED_ALGOS, hashAlgoByName } from './hash-algo.js';
 import { compilePathPattern, type PathMatcher } from './path-pattern.js';
-import { measurementAlgo, type AppraiseOptions } from './appraise.js';
+import { createBlobMeasurer, measurementAlgo, type AppraiseOptions } from './appraise.js';
+import type { Measurer } from './measurer.js';
 import type { HashAlgo } from './hash-algo.js';
 import { verdict as mkVerdict, type Verdict } from './verdict.js';
 import { ImafsAppraiserError } from '../errors.js';
@@ -118,9 +119,14 @@ export class Policy {
     return { ...extra, requireSignature: this.needsAppraisal(ctx).requireSignature, allowedAlgorithms: this.config.allowedAlgorithms };
   }
 
-  /** The algorithm to hash the content with for this blob (null: no digest needed). */
+  /** The plain hash algorithm for this blob (null: no digest needed, or an fs-verity value). */
   measurementAlgo(blob: Uint8Array | null | undefined): HashAlgo | null {
     return measurementAlgo(blob);
+  }
+
+  /** The measurer whose digest appraise() needs for this blob (fs-verity aware); null: none needed. */
+  createBlobMeasurer(blob: Uint8Array | null | undefined): Measurer | null {
+    return createBlobMeasurer(blob);
   }
 
   /**

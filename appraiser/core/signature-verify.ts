@@ -29,10 +29,12 @@ const DIGEST_INFO_PREFIX: Record<string, string> = {
   sm3: '3030300c06082a811ccf550183110500' + '0420',
 };
 
+const PREFIX_BYTES = new Map(Object.entries(DIGEST_INFO_PREFIX).map(([k, v]) => [k, Buffer.from(v, 'hex')]));
+
 export function digestInfo(algo: HashAlgo, digest: Uint8Array): Buffer | null {
-  const prefix = DIGEST_INFO_PREFIX[algo.name];
+  const prefix = PREFIX_BYTES.get(algo.name);
   if (!prefix) return null;
-  return Buffer.concat([Buffer.from(prefix, 'hex'), digest]);
+  return Buffer.concat([prefix, digest]);
 }
 
 export interface VerifyKey {

@@ -118,7 +118,7 @@ export async function startMount(c: MountConfig): Promise<RunningMount> {
     // umount(8) bypasses us; notice the mount is gone and shut down.
     const watch = setInterval(() => {
       void findMount(mountpoint).then((m) => {
-        if (!m || m.id !== mounted?.id) void stop('unmounted externally');
+        if (mounted && (!m || m.id !== mounted.id)) void stop('unmounted externally');
       });
     }, 1000);
     watch.unref();

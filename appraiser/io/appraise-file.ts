@@ -34,6 +34,8 @@ export interface AppraiseFileOptions {
   policyPath?: string;
   log?: MeasurementLog | null;
   now?: Date;
+  /** Skip the regular-file check: the caller has just stat()ed `path`. */
+  knownRegular?: boolean;
 }
 
 const debug = debuglog('imafs:appraise');
@@ -63,7 +65,7 @@ export async function appraiseFile(path: string, o: AppraiseFileOptions): Promis
 }
 
 export function appraiseFileSync(path: string, o: AppraiseFileOptions): FileAppraisal {
-  if (!statSync(path).isFile()) throw notRegular(path);
+  if (!o.knownRegular && !statSync(path).isFile()) throw notRegular(path);
   const ctx = { path: o.policyPath ?? path, access: o.access ?? 'read' };
   const need = o.policy.needsAppraisal(ctx);
   if (!need.appraise) return finish(path, o, ctx, null, null, null, need.reason);

@@ -41,8 +41,8 @@ export async function loadSigningKey(keyFile: string, opts: { certFile?: string;
   }
   const t = privateKey.asymmetricKeyType;
   const curve = privateKey.asymmetricKeyDetails?.namedCurve;
-  if (t !== 'rsa' && !(t === 'ec' && (curve === 'prime256v1' || curve === 'secp384r1'))) {
-    throw new ImafsAppraiserError('IMAFS_KEY_LOAD', `${keyFile}: unsupported key type ${t}${curve ? ` (${curve})` : ''}; use RSA or ECDSA P-256/P-384`, { file: keyFile });
+  if (t !== 'rsa' && !(t === 'ec' && (curve === 'prime256v1' || curve === 'secp384r1' || curve === 'secp521r1'))) {
+    throw new ImafsAppraiserError('IMAFS_KEY_LOAD', `${keyFile}: unsupported key type ${t}${curve ? ` (${curve})` : ''}; use RSA or ECDSA P-256/P-384/P-521`, { file: keyFile });
   }
   const pub = createPublicKey(privateKey);
   let keyid = keyidFromPublicKey(pub);

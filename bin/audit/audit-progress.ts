@@ -29,7 +29,8 @@ export function createProgress(enabled: boolean): ProgressSink {
       stream: process.stderr,
       fps: 10,
       clearOnComplete: true,
-      hideCursor: true,
+      // Left visible: a Ctrl-C mid-audit must not leave the user's terminal without a cursor.
+      hideCursor: false,
       barsize: 24,
     },
     cliProgress.Presets.shades_classic,

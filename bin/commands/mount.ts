@@ -117,7 +117,6 @@ export async function mountAction(source: string, mountpointArg: string, given: 
     const stop = (sig: string) => () => void m.stop(sig);
     process.on('SIGTERM', stop('SIGTERM'));
     process.on('SIGINT', stop('SIGINT'));
-    process.on('SIGHUP', () => {});
     notifyParent({ type: 'ready', pid: process.pid });
     // Like any daemon: do not keep the directory we were started from busy.
     if (process.env.IMAFS_MOUNT_DAEMON === '1') process.chdir('/');

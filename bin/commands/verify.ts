@@ -61,10 +61,9 @@ export function register(program: Command): void {
  */
 async function verifyOne(file: string, o: Parameters<typeof appraiseFileSync>[1]): Promise<Row> {
   try {
-    const opts = { ...o, policyPath: isAbsolute(file) ? file : resolve(file) };
-    let big = false;
-    try { big = statSync(file).size > 4 << 20; } catch { /* appraise reports it */ }
-    const r = big ? await appraiseFile(file, opts) : appraiseFileSync(file, opts);
+    const st = statSync(file);
+    const opts = { ...o, policyPath: isAbsolute(file) ? file : resolve(file), knownRegular: st.isFile() };
+    const r = st.size > 4 << 20 ? await appraiseFile(file, opts) : appraiseFileSync(file, opts);
     const v = r.decision.verdict;
     return {
       path: file, verdict: r.decision.appraised ? v.code : 'not-appraised', allowed: r.decision.allowed, appraised: r.decision.appraised,

@@ -4,8 +4,9 @@
  *   struct COMPOUND4args { utf8str_cs tag; uint32_t minorversion; nfs_argop4 argarray<>; };
  *   struct COMPOUND4res  { nfsstat4 status; utf8str_cs tag; nfs_resop4 resarray<>; };
  *
- * Ops are decoded one at a time, just before they run, so everything up to a
- * malformed op is executed and the malformed one answers NFS4ERR_BADXDR.
+ * Ops are decoded by the shared decoder up to the first one that cannot be;
+ * everything before it is executed and the malformed one answers
+ * NFS4ERR_BADXDR.
  * Evaluation stops at the first non-OK result, whose status is the
  * COMPOUND's. An opnum the minor version does not define gets OP_ILLEGAL (with
  * resop ILLEGAL); one it defines but imafs does not implement, NOTSUPP.
@@ -14,7 +15,10 @@
  */
 import util from 'node:util';
 import { XdrError } from '../../client/errors.js';
-import { isDefinedOp, OP, opName } from '../../client/nfs4/constants.js';
+import { decodeCompound4Args, HARD_MAX_OPS, MAX_TAG, type DecodedCompound4Args } from '../../client/nfs4/compound.js';
+import { isDefinedOp, OP } from '../../client/nfs4/constants.js';
+import type { AnyOpCodec } from '../../client/nfs4/op-codec.js';
+import { OP_CODECS } from '../../client/nfs4/ops/index.js';
 import { NFS4_OK, NFS4ERR } from '../../client/nfs4/status.js';
 import type { XdrReader } from '../../client/xdr/xdr-reader.js';
 import { XdrWriter } from '../../client/xdr/xdr-writer.js';
@@ -28,8 +32,6 @@ import { statusOf } from './status-of.js';
 const debug = util.debuglog('imafs:server');
 
 export const MAX_MINOR = 2;
-/** utf8str_cs tag: imafs's bound. */
-export const MAX_TAG = 1024;
 /** Ops per COMPOUND without a session (4.0, or sessionless 4.1 ops). */
 export const MAX_OPS_NO_SESSION = 128;
 /** RPC reply header bytes ahead of COMPOUND4res (xid .. accept_stat, AUTH_NONE verifier). */
@@ -59,24 +61,34 @@ export interface CompoundReply {
   afterReply: Array<() => void>;
 }
 
+/** Codecs the decoder may use: every shared op codec, plus the handlers' own. */
+const registries = new WeakMap<HandlerTable, ReadonlyMap<number, AnyOpCodec>>();
+function registryFor(handlers: HandlerTable): ReadonlyMap<number, AnyOpCodec> {
+  let r = registries.get(handlers);
+  if (!r) {
+    r = new Map<number, AnyOpCodec>([...OP_CODECS, ...[...handlers.values()].map((h) => [h.codec.op, h.codec] as const)]);
+    registries.set(handlers, r);
+  }
+  return r;
+}
+
 /** The encoded COMPOUND4res, or 'garbage' when even its header cannot be decoded (GARBAGE_ARGS). */
 export async function runCompound(c: CompoundCall): Promise<CompoundReply | 'garbage'> {
-  let tag: Buffer;
-  let minor: number;
-  let count: number;
+  let dec: DecodedCompound4Args;
   try {
-    tag = c.r.opaqueVar(MAX_TAG, 'COMPOUND4args.tag');
-    minor = c.r.uint32();
-    count = c.r.uint32();
+    // The shared server-side decoder (client/nfs4/compound.ts): everything up to
+    // the first op it cannot decode, and why it stopped there.
+    dec = decodeCompound4Args(c.r, { maxOps: HARD_MAX_OPS, registry: registryFor(c.handlers) });
   } catch (err) {
     if (err instanceof XdrError) return 'garbage';
     throw err;
   }
+  const { tag, minorVersion: minor } = dec;
   const out = new XdrWriter(256);
   const results: Buffer[][] = [];
   let lastStatus = NFS4_OK;
   const finish = (): Buffer[] => {
-    out.uint32(lastStatus).opaqueVar(tag, MAX_TAG, 'tag').uint32(results.length);
+    out.uint32(lastStatus).string(tag, MAX_TAG, 'tag').uint32(results.length);
     const head = out.chunks();
     return [...head, ...results.flat()];
   };
@@ -84,9 +96,9 @@ export async function runCompound(c: CompoundCall): Promise<CompoundReply | 'gar
     lastStatus = NFS4ERR.MINOR_VERS_MISMATCH;
     return { chunks: finish(), afterReply: [] };
   }
-  const overhead = REPLY_HEADER + 12 + tag.length + 4;
+  const overhead = REPLY_HEADER + 12 + Buffer.byteLength(tag) + 4;
   const ctx = new OpContext(c.core, c.peer, c.cred, minor, c.requestSize, c.maxReply - overhead);
-  ctx.opCount = count;
+  ctx.opCount = dec.declaredOps;
   ctx.overhead = overhead;
   const push = (op: number, status: number, enc?: (w: XdrWriter) => void): void => {
     const w = new XdrWriter(64);
@@ -97,25 +109,21 @@ export async function runCompound(c: CompoundCall): Promise<CompoundReply | 'gar
     ctx.budget -= w.length;
     lastStatus = status;
   };
+  const count = dec.argarray.length + (dec.stop ? 1 : 0);
 
   try {
     for (let i = 0; i < count; i++) {
-      if (i >= MAX_OPS_NO_SESSION && !ctx.session) {
-        push(OP.ILLEGAL, NFS4ERR.RESOURCE);
+      const stop = i === dec.argarray.length ? dec.stop : undefined;
+      if (stop?.reason === 'too-many-ops' || (i >= MAX_OPS_NO_SESSION && !ctx.session)) {
+        push(OP.ILLEGAL, minor === 0 ? NFS4ERR.RESOURCE : NFS4ERR.TOO_MANY_OPS);
         break;
       }
-      let opnum: number;
-      try {
-        opnum = c.r.uint32();
-      } catch {
-        push(OP.ILLEGAL, NFS4ERR.BADXDR);
-        break;
-      }
+      const opnum = stop ? stop.opnum : dec.argarray[i].op;
       if (!isDefinedOp(opnum, minor)) {
         push(OP.ILLEGAL, NFS4ERR.OP_ILLEGAL);
         break;
       }
-      const gate = sessionRule(minor, i, count, opnum, ctx.session !== undefined);
+      const gate = sessionRule(minor, i, dec.declaredOps, opnum, ctx.session !== undefined);
       if (gate !== NFS4_OK) {
         push(opnum, gate);
         break;
@@ -125,15 +133,12 @@ export async function runCompound(c: CompoundCall): Promise<CompoundReply | 'gar
         push(opnum, NFS4ERR.NOTSUPP, h?.fail ? (w) => h.codec.encodeRes(w, h.fail!(NFS4ERR.NOTSUPP)) : undefined);
         break;
       }
-      let args: unknown;
-      try {
-        args = h.codec.decodeArgs(c.r);
-      } catch (err) {
-        if (!(err instanceof XdrError)) throw err;
-        debug('%s: BADXDR: %s', h.codec.name, err.message);
+      if (stop) {
+        debug('%s: BADXDR: %s', h.codec.name, stop.error?.message);
         push(opnum, NFS4ERR.BADXDR, h.fail ? (w) => h.codec.encodeRes(w, h.fail!(NFS4ERR.BADXDR)) : undefined);
         break;
       }
+      const args = dec.argarray[i].args;
       let res: { status: number };
       try {
         res = await h.run(ctx, args);

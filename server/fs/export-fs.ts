@@ -10,7 +10,7 @@
  * Symbolic links are never followed by the server (LOOKUP returns the link
  * itself, READLINK its text).
  */
-import { constants as fsc, promises as fsp, realpathSync, type BigIntStats } from 'node:fs';
+import { constants as fsc, lstatSync, promises as fsp, realpathSync, type BigIntStats } from 'node:fs';
 import path from 'node:path';
 import util from 'node:util';
 import { FileHandleCodec, inodeKey, type InodeId } from './file-handle.js';
@@ -92,18 +92,20 @@ export class ExportFs {
     return rel === '' ? this.root : path.join(this.root, rel);
   }
 
-  private async nodeAt(rel: string): Promise<FsNode> {
+  /** `fh`: the handle that named this inode, when known (saves computing its MAC again). */
+  private async nodeAt(rel: string, fh?: Uint8Array): Promise<FsNode> {
     const abs = this.absOf(rel);
     let st: BigIntStats;
     try {
-      st = await fsp.lstat(abs, { bigint: true });
+      // lstat of a cached dentry takes microseconds; a thread-pool round trip costs more than the call.
+      st = lstatSync(abs, { bigint: true });
     } catch (err) {
       throw fsErrorFrom(err, rel || '/');
     }
     const id = idOf(st);
     const key = inodeKey(id);
     this.paths.set(key, rel);
-    return { id, key, rel, abs, st, fh: this.handles.encode(id) };
+    return { id, key, rel, abs, st, fh: fh ? Buffer.from(fh) : this.handles.encode(id) };
   }
 
   /** The root node, re-stat'ed (its attributes change). */
@@ -119,17 +121,17 @@ export class ExportFs {
 
   /** A node as it is now: its path must still hold the same inode. */
   async refresh(n: FsNode): Promise<FsNode> {
-    return await this.resolveId(n.id, n.key);
+    return await this.resolveId(n.id, n.key, n.fh);
   }
 
   /** PUTFH: a handle from the wire to a live node, or BADHANDLE / STALE. */
   async resolve(fh: Uint8Array): Promise<FsNode> {
     const id = this.handles.decode(fh);
     if (!id) throw new FsError('BADHANDLE', 'not a handle of this server');
-    return await this.resolveId(id, inodeKey(id));
+    return await this.resolveId(id, inodeKey(id), fh);
   }
 
-  private async resolveId(id: InodeId, key: string): Promise<FsNode> {
+  private async resolveId(id: InodeId, key: string, fh?: Uint8Array): Promise<FsNode> {
     let rel = this.paths.get(key);
     if (rel === undefined) {
       await this.scan(key);
@@ -138,7 +140,7 @@ export class ExportFs {
     }
     let n: FsNode;
     try {
-      n = await this.nodeAt(rel);
+      n = await this.nodeAt(rel, fh);
     } catch (err) {
       if (err instanceof FsError && (err.kind === 'NOENT' || err.kind === 'NOTDIR')) {
         this.paths.delete(key);

@@ -27,8 +27,12 @@ export interface InodeId {
   gen: bigint;
 }
 
+/** Recently verified handles: a READ stream presents the same handle hundreds of times. */
+const VERIFIED_CACHE = 4096;
+
 export class FileHandleCodec {
   private readonly key: Buffer;
+  private readonly verified = new Map<string, InodeId>();
 
   constructor(key: Buffer = randomBytes(32)) {
     if (key.length < 16) throw new RangeError('file handle key must be at least 16 bytes');
@@ -53,9 +57,16 @@ export class FileHandleCodec {
   decode(fh: Uint8Array): InodeId | undefined {
     if (fh.length !== FH_SIZE || fh[0] !== FH_VERSION || fh[1] !== 0 || fh[2] !== 0 || fh[3] !== 0) return undefined;
     const buf = Buffer.from(fh.buffer, fh.byteOffset, fh.byteLength);
+    // Only handles whose MAC verified are remembered, keyed by all 44 bytes.
+    const k = buf.toString('latin1');
+    const hit = this.verified.get(k);
+    if (hit) return hit;
     const want = this.mac(buf.subarray(0, BODY));
     if (!timingSafeEqual(want, buf.subarray(BODY, FH_SIZE))) return undefined;
-    return { dev: buf.readBigUInt64BE(4), ino: buf.readBigUInt64BE(12), gen: buf.readBigUInt64BE(20) };
+    const id = { dev: buf.readBigUInt64BE(4), ino: buf.readBigUInt64BE(12), gen: buf.readBigUInt64BE(20) };
+    this.verified.set(k, id);
+    if (this.verified.size > VERIFIED_CACHE) this.verified.delete(this.verified.keys().next().value!);
+    return id;
   }
 }
 

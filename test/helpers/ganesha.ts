@@ -33,11 +33,13 @@ export interface GaneshaOptions {
   exportExtra?: string;
   /** Milliseconds to wait for readiness. Default 15000. */
   readyTimeoutMs?: number;
+  /** Listen on ::1 instead of 127.0.0.1 (IPv6 literal URLs). */
+  ipv6?: boolean;
 }
 
 export interface Ganesha {
   readonly port: number;
-  readonly host: '127.0.0.1';
+  readonly host: '127.0.0.1' | '::1';
   readonly exportDir: string;
   readonly pseudoPath: string;
   /** The state dir (config, log, pid, recovery). */
@@ -77,12 +79,12 @@ function pluginsDir(): string {
   return found;
 }
 
-function config(o: { port: number; exportDir: string; pseudo: string; recovery: string; lease: number; minors: number[]; extra: string }): string {
+function config(o: { bind: string; port: number; exportDir: string; pseudo: string; recovery: string; lease: number; minors: number[]; extra: string }): string {
   return `# written by imafs test/helpers/ganesha.ts
 NFS_CORE_PARAM {
   Protocols = 4;
   NFS_Port = ${o.port};
-  Bind_addr = 127.0.0.1;
+  Bind_addr = ${o.bind};
   Enable_NLM = false;
   Enable_RQUOTA = false;
   Enable_UDP = false;
@@ -118,14 +120,14 @@ LOG { Default_Log_Level = EVENT; }
  * RFC 5531 NULL call (proc 0) to NFS (100003) v4 with AUTH_NONE, record-marked:
  * resolves true only on an accepted SUCCESS reply with our XID.
  */
-async function nullPing(port: number, timeoutMs: number): Promise<boolean> {
+async function nullPing(host: string, port: number, timeoutMs: number): Promise<boolean> {
   const call = Buffer.alloc(44);
   const xid = (Math.random() * 0xffffffff) >>> 0;
   call.writeUInt32BE((0x80000000 | 40) >>> 0, 0);
   [xid, 0, 2, 100003, 4, 0, 0, 0, 0, 0].forEach((v, i) => call.writeUInt32BE(v, 4 + 4 * i));
   return await new Promise<boolean>((resolve) => {
     let got = Buffer.alloc(0);
-    const s = net.connect({ host: '127.0.0.1', port });
+    const s = net.connect({ host, port });
     const done = (ok: boolean): void => { clearTimeout(timer); s.destroy(); resolve(ok); };
     const timer = setTimeout(() => done(false), timeoutMs);
     s.once('connect', () => s.write(call));
@@ -153,12 +155,14 @@ export async function startGanesha(opts: GaneshaOptions = {}): Promise<Ganesha> 
   const recovery = path.join(baseDir, 'recovery');
   for (const d of [exportDir, recovery]) mkdirSync(d, { recursive: true });
   const pseudoPath = opts.pseudoPath ?? '/export';
-  const port = await freePort();
+  const host = opts.ipv6 ? '::1' : '127.0.0.1';
+  const urlHost = opts.ipv6 ? '[::1]' : '127.0.0.1';
+  const port = await freePort(host);
   const configPath = path.join(baseDir, 'ganesha.conf');
   const logPath = path.join(baseDir, 'ganesha.log');
   const pidPath = path.join(baseDir, 'ganesha.pid');
   writeFileSync(configPath, config({
-    port, exportDir, pseudo: pseudoPath, recovery,
+    bind: host, port, exportDir, pseudo: pseudoPath, recovery,
     lease: opts.leaseSeconds ?? 60, minors: opts.minorVersions ?? [0, 1, 2], extra: opts.exportExtra ?? '',
   }));
   let child: ChildProcess | undefined;
@@ -180,10 +184,10 @@ export async function startGanesha(opts: GaneshaOptions = {}): Promise<Ganesha> 
         child = undefined;
         throw new Error(`ganesha exited before it was ready (${spawnError?.message ?? `code ${c.exitCode} ${c.signalCode ?? ''}`}): ${stderr}\n${g.log().slice(-3000)}`);
       }
-      if (await nullPing(port, 500)) return;
+      if (await nullPing(host, port, 500)) return;
       if (Date.now() > deadline) {
         await kill();
-        throw new Error(`ganesha not ready on 127.0.0.1:${port}: ${g.log().slice(-3000)}`);
+        throw new Error(`ganesha not ready on ${urlHost}:${port}: ${g.log().slice(-3000)}`);
       }
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -207,15 +211,15 @@ export async function startGanesha(opts: GaneshaOptions = {}): Promise<Ganesha> 
 
   const g: Ganesha = {
     port,
-    host: '127.0.0.1',
+    host,
     exportDir,
     pseudoPath,
     baseDir,
     configPath,
     logPath,
     get pid() { return child?.pid; },
-    url: (p = '') => `nfs://127.0.0.1:${port}${pseudoPath}${p === '' || p.startsWith('/') ? p : `/${p}`}`,
-    libnfsUrl: (p = '') => `nfs://127.0.0.1${pseudoPath}${p === '' || p.startsWith('/') ? p : `/${p}`}?version=4&nfsport=${port}`,
+    url: (p = '') => `nfs://${urlHost}:${port}${pseudoPath}${p === '' || p.startsWith('/') ? p : `/${p}`}`,
+    libnfsUrl: (p = '') => `nfs://${urlHost}${pseudoPath}${p === '' || p.startsWith('/') ? p : `/${p}`}?version=4&nfsport=${port}`,
     log: () => { try { return readFileSync(logPath, 'utf8'); } catch { return ''; } },
     stop: async () => {
       await terminate();

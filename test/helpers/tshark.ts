@@ -16,6 +16,8 @@ import path from 'node:path';
 
 export interface Capture {
   readonly file: string;
+  /** tshark's messages so far (its summary says how many packets were dropped). */
+  messages(): string;
   readonly pid: number | undefined;
   /** Stops tshark (SIGINT so it flushes the file) and waits for it. Idempotent. */
   stop(): Promise<void>;
@@ -46,7 +48,9 @@ function waitExit(c: ChildProcess, ms: number): Promise<boolean> {
 export async function startCapture(port: number, timeoutMs = 15_000): Promise<Capture> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'imafs-tshark-'));
   const file = path.join(dir, 'capture.pcapng');
-  const child = spawn('tshark', ['-i', 'lo', '-f', `tcp port ${port}`, '-w', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // -B 64: a 64 MiB kernel buffer, so a loaded machine does not drop frames (a
+  // dropped segment would break RPC reassembly and look like our fault).
+  const child = spawn('tshark', ['-i', 'lo', '-B', '64', '-f', `tcp port ${port}`, '-w', file], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
   const stop = async (): Promise<void> => {
@@ -71,7 +75,7 @@ export async function startCapture(port: number, timeoutMs = 15_000): Promise<Ca
     await new Promise((r) => setTimeout(r, 20));
   }
   await new Promise((r) => setTimeout(r, 500));
-  return { file, pid: child.pid, stop, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return { file, pid: child.pid, stop, messages: () => stderr, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 function tshark(args: string[]): string[] {

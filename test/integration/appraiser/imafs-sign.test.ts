@@ -39,6 +39,21 @@ describe('imafs sign -> evmctl ima_verify', () => {
     });
   }
 
+  it('ECDSA P-521 both ways (evmctl signs, imafs verifies; imafs signs, evmctl verifies)', async () => {
+    const key = makeKey(t.dir, 'p521', { name: 'sign-p521' });
+    const keyring = await loadKeyring({ keys: [key.cert] });
+    const a = join(t.dir, 'p521-evmctl');
+    writeContent(a, 7000, 1);
+    const blob = evmSign(a, key, 'sha512');
+    assert.ok(blob.readUInt16BE(7) > 127, 'P-521 DER signatures use a long-form length');
+    assert.equal((await appraiseFile(a, { keyring, policy: new Policy() })).verdict.code, 'ok');
+    const b = join(t.dir, 'p521-imafs');
+    writeContent(b, 7000, 2);
+    await signFile(b, await loadSigningKey(key.key, { certFile: key.cert }), { algo: 'sha384' });
+    const r = evmVerify([b], [key]);
+    assert.equal(r.status, 0, r.stderr);
+  });
+
   it('RSA: imafs signatures are byte-identical to evmctl ima_sign', async () => {
     const key = keys.find((k) => k.kind === 'rsa2048')!;
     const sk = await loadSigningKey(key.key);

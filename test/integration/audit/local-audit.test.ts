@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { tmpDir, type TestKey, type TmpDir } from '../../helpers/ima-keys.js';
@@ -112,6 +112,16 @@ test('an all-good subtree exits 0; text output is just the summary', () => {
   const r = imafs(['audit', '--keys', key.cert, join(tree, 'good')]);
   assert.equal(r.status, 0, r.stderr + r.stdout);
   assert.match(r.stdout, /^imafs audit .*: 3 files, 3 allowed, 0 denied \(0 read errors\), 0 skipped, .*\n  ok  3\n$/);
+});
+
+test('a symlink named as the source is followed (an audit of nothing must not pass)', () => {
+  symlinkSync(join(tree, 'good'), join(t.dir, 'good-link'));
+  const dir = imafs(['audit', '--keys', key.cert, '--format', 'json', join(t.dir, 'good-link')]);
+  assert.equal(dir.status, 0, dir.stderr);
+  assert.deepEqual((JSON.parse(dir.stdout) as JsonReport).summary.byCode, { ok: 3 });
+  const file = imafs(['audit', '--keys', key.cert, '--format', 'json', join(tree, 'link')]);
+  assert.equal(file.status, 0, file.stderr);
+  assert.deepEqual((JSON.parse(file.stdout) as JsonReport).summary.byCode, { ok: 1 });
 });
 
 test('a single file can be audited', () => {

@@ -67,6 +67,14 @@ describe('audit over imafs serve', () => {
     assert.match(r.stdout, /: 3 files, 3 allowed, 0 denied \(0 read errors\), 0 skipped, /);
   });
 
+  test('a URL naming a symlink audits what it points to', () => {
+    const r = imafs(['audit', '--keys', key.cert, '--format', 'json', srv!.url('link')]);
+    assert.equal(r.status, 0, r.stderr + r.stdout);
+    const rep = JSON.parse(r.stdout) as JsonReport;
+    assert.deepEqual(rep.summary.byCode, { ok: 1 });
+    assert.equal(rep.summary.bytes, 4097);
+  });
+
   test('--policy audit: exit 0, verdicts still reported', () => {
     const r = imafs(['audit', '--keys', key.cert, '--policy', 'audit', '--format', 'json', srv!.url('')]);
     assert.equal(r.status, 0, r.stderr);

@@ -95,3 +95,28 @@ test('imafs cat into a pipe that closes early exits quietly', async () => {
   assert.equal(code, 0, stderr);
   assert.equal(stderr, '');
 });
+
+test('OPEN refused (another client holds the file with share_deny READ): READ with the READ-bypass stateid', async () => {
+  const { op } = await import('../../../client/session/compound-call.js');
+  const { putfhOp } = await import('../../../client/nfs4/ops/putfh.js');
+  const { openOp } = await import('../../../client/nfs4/ops/open.js');
+  const { CLAIM_FH, OPEN4_NOCREATE, OPEN4_SHARE_ACCESS_READ, OPEN4_SHARE_DENY_READ, OPEN4_SHARE_ACCESS_WANT_NO_DELEG } = await import('../../../client/nfs4/constants.js');
+  type Session = import('../../../client/session/nfs-session.js').NfsSession;
+  const holder = await NfsClient.connect(g.url());
+  const c = await NfsClient.connect(g.url());
+  try {
+    const n = await holder.lookup('mib1');
+    const s = (holder as unknown as { session: Session }).session;
+    const held = await s.compoundRaw([op(putfhOp, { object: n.fh }), op(openOp, {
+      seqid: 0, shareAccess: OPEN4_SHARE_ACCESS_READ | OPEN4_SHARE_ACCESS_WANT_NO_DELEG, shareDeny: OPEN4_SHARE_DENY_READ,
+      owner: { clientid: s.clientId!, owner: Buffer.from('deny-holder') }, openhow: { opentype: OPEN4_NOCREATE }, claim: { claim: CLAIM_FH },
+    })]);
+    assert.equal(held.status, 0, 'the holder got its deny-READ open');
+    const h = createHash('sha256');
+    for await (const b of c.read('mib1')) h.update(b);
+    assert.equal(h.digest('hex'), files.get('mib1'));
+  } finally {
+    await c.close();
+    await holder.close();
+  }
+});

@@ -84,3 +84,17 @@ test('many concurrent operations share the slot table', async () => {
     await c.close();
   }
 });
+
+test('IPv6: nfs://[::1]:PORT/export against ganesha listening on ::1', async (t) => {
+  const g6 = await startGanesha({ ipv6: true });
+  t.after(() => g6.stop());
+  writeFileSync(`${g6.exportDir}/v6`, 'over ipv6');
+  assert.match(g6.url(), /^nfs:\/\/\[::1\]:\d+\/export$/);
+  const c = await NfsClient.connect(g6.url());
+  try {
+    assert.equal(c.location.host, '::1');
+    assert.equal(await readAll(c, 'v6'), 'over ipv6');
+  } finally {
+    await c.close();
+  }
+});

@@ -54,7 +54,7 @@ test('tshark finds no malformed frame in a capture of every client operation', a
   for (const opName of ['EXCHANGE_ID', 'CREATE_SESSION', 'RECLAIM_COMPLETE', 'SEQUENCE', 'LOOKUP', 'GETATTR', 'READDIR', 'READLINK', 'ACCESS', 'OPEN', 'READ', 'CLOSE', 'DESTROY_SESSION', 'DESTROY_CLIENTID']) {
     assert.ok(text.includes(opName) || opName === 'SEQUENCE' || opName === 'GETATTR', `no ${opName} in the capture:\n${text.slice(0, 2000)}`);
   }
-  assert.deepEqual(a.problems, [], `tshark flagged frames:\n${a.problems.join('\n')}`);
+  assert.deepEqual(a.problems, [], `tshark flagged frames:\n${a.problems.join('\n')}\n(capture: ${cap.messages()})`);
 });
 
 test('control: the same check flags a hand-made malformed COMPOUND call', async () => {

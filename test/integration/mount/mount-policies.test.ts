@@ -81,3 +81,21 @@ test('legacy server (nfs-ganesha): Strict refuses every file, Audit reads them w
   assert.equal((await run(join(a.mnt, 'bin/echo'), ['from', 'ganesha'])).stdout, 'from ganesha\n');
   assert.match(a.log(), new RegExp(`WARN read ${a.mnt}/data.txt: no-metadata: server does not support FATTR4_IMA`));
 });
+
+test('NFS4ERR_INTEGRITY from a participating server is EACCES with its own log code, distinct from NFS4ERR_ACCESS', async (t) => {
+  const gate = await startImafsServe(ex.dir, { args: ['--appraise', 'strict', '--keys', ex.key.cert] });
+  t.after(() => gate.stop());
+  // The client itself would serve anything (audit): the refusal comes from the server.
+  const { handle: m } = await mountImafs(gate.url(''), ['--policy', 'audit', '--keys', ex.key.cert]);
+  t.after(() => m.cleanup());
+  await assert.rejects(readFile(join(m.mnt, 'bin/tampered')), code('EACCES'));
+  assert.match(m.log(), new RegExp(`DENY read ${m.mnt}/bin/tampered: nfs-integrity: server refused the content \\(NFS4ERR_INTEGRITY\\)`));
+  assert.equal((await run(join(m.mnt, 'bin/echo'), ['still', 'fine'])).stdout, 'still fine\n');
+
+  // NFS4ERR_ACCESS: a file only root may read, read as uid 4242 over AUTH_SYS.
+  writeFileSync(join(ex.dir, 'secret.txt'), 'root only\n', { mode: 0o600 });
+  const { handle: u } = await mountImafs(srv.url(''), ['--policy', 'audit', '--uid', '4242', '--gid', '4242']);
+  t.after(() => u.cleanup());
+  await assert.rejects(readFile(join(u.mnt, 'secret.txt')), code('EACCES'));
+  assert.match(u.log(), new RegExp(`DENY read ${u.mnt}/secret.txt: nfs-access: server denied access \\(NFS4ERR_ACCESS\\)`));
+});

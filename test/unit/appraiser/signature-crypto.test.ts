@@ -19,6 +19,7 @@ const kinds = [
   ['rsa-2048', () => generateKeyPairSync('rsa', { modulusLength: 2048 })],
   ['p-256', () => generateKeyPairSync('ec', { namedCurve: 'P-256' })],
   ['p-384', () => generateKeyPairSync('ec', { namedCurve: 'P-384' })],
+  ['p-521', () => generateKeyPairSync('ec', { namedCurve: 'P-521' })],
 ] as const;
 
 describe('prehashed signatures agree with node:crypto', () => {

@@ -212,3 +212,15 @@ test('a handle opened on an older version is refused (ESTALE) once a newer versi
   assert.ok((await readAll(core.fs, neu)).equals(readFileSync(f)));
   await assert.rejects(core.fs.read(old, Buffer.alloc(10), 10, 0), errno(E.ESTALE));
 });
+
+test('a file larger than the cache is EFBIG with a cache-full log line, and nothing is kept', async (t) => {
+  const tree = new LocalTree(dir);
+  const core = await makeCore(tree, { mode: 'strict' }, [key.cert], 100_000);
+  t.after(() => core.close());
+  await assert.rejects(core.fs.open('/signed.bin', O_RDONLY), errno(E.EFBIG));
+  assert.deepEqual(core.events.map((e) => [e.level, e.code]), [['error', 'cache-full']]);
+  assert.equal(core.cache.usedBytes, 0);
+  // A small file still fits.
+  const fh = await core.fs.open('/sha512.bin', O_RDONLY);
+  assert.equal((await readAll(core.fs, fh)).length, 4097);
+});

@@ -24,7 +24,7 @@ import { putrootfhOp } from '../../../client/nfs4/ops/putrootfh.js';
 import { getfhOp } from '../../../client/nfs4/ops/getfh.js';
 import { XdrReader } from '../../../client/xdr/xdr-reader.js';
 import { XdrWriter } from '../../../client/xdr/xdr-writer.js';
-import { NfsError } from '../../../client/errors.js';
+import { ImafsClientError, NfsError } from '../../../client/errors.js';
 
 interface Fake {
   port: number;
@@ -43,6 +43,8 @@ interface Fake {
   seen: [number, number][];
   maxConcurrentSlots: number;
   violations: string[];
+  /** When set, every reply body (after the RPC header) passes through it. */
+  mutate: ((body: Buffer) => Buffer) | undefined;
   close(): Promise<void>;
 }
 
@@ -56,7 +58,7 @@ async function fakeServer(): Promise<Fake> {
   const sockets = new Set<net.Socket>();
   const f: Fake = {
     port: 0, seqFaults: [], opFaults: [], createFaults: [], drop: 0, slots: 8, target: 7,
-    counts: {}, seen: [], maxConcurrentSlots: 0, violations: [], close: async () => {},
+    counts: {}, seen: [], maxConcurrentSlots: 0, violations: [], mutate: undefined, close: async () => {},
   };
   const count = (k: string) => { f.counts[k] = (f.counts[k] ?? 0) + 1; };
 
@@ -65,7 +67,9 @@ async function fakeServer(): Promise<Fake> {
     encodeReply(w, { xid, replyStat: MSG_ACCEPTED, verf: AUTH_NONE_TOKEN, accepted: { stat: SUCCESS } });
     const last = resarray.at(-1);
     encodeCompound4Res(w, { status: last ? last.res.status : NFS4_OK, tag: '', resarray });
-    s.write(Buffer.concat(frameRecord(w.chunks())));
+    let rec = w.finish();
+    if (f.mutate) rec = Buffer.concat([rec.subarray(0, 24), f.mutate(Buffer.from(rec.subarray(24)))]);
+    s.write(Buffer.concat(frameRecord([rec])));
   };
 
   const handle = (s: net.Socket, rec: Buffer): void => {
@@ -150,11 +154,11 @@ async function fakeServer(): Promise<Fake> {
   return f;
 }
 
-async function setup(t: { after: (fn: () => Promise<void>) => void }, o: { timeoutMs?: number } = {}) {
+async function setup(t: { after: (fn: () => Promise<void>) => void }, o: { timeoutMs?: number; retryBudgetMs?: number } = {}) {
   const f = await fakeServer();
   const rpc = new RpcClient({ host: '127.0.0.1', port: f.port, cred: authNone(), timeoutMs: o.timeoutMs ?? 5000 });
   const s = new NfsSession({
-    rpc, minorVersion: 1, timeoutMs: o.timeoutMs ?? 5000, retryBudgetMs: 20_000, integrityStatus: 10097,
+    rpc, minorVersion: 1, timeoutMs: o.timeoutMs ?? 5000, retryBudgetMs: o.retryBudgetMs ?? 20_000, integrityStatus: 10097,
     identity: { verifier: randomBytes(8), ownerId: Buffer.from('test'), implName: 'test' },
   });
   t.after(async () => { await s.close(); await rpc.close(); await f.close(); });
@@ -269,4 +273,32 @@ test('close: DESTROY_SESSION then DESTROY_CLIENTID', async (t) => {
   const { f, s } = await setup(t);
   await s.close();
   assert.deepEqual([f.counts.DESTROY_SESSION, f.counts.DESTROY_CLIENTID], [1, 1]);
+});
+
+test('fuzz: 1,500 mutated COMPOUND replies through the session give results or typed errors, never a hang', { timeout: 120_000 }, async (t) => {
+  const { f, s } = await setup(t, { timeoutMs: 500, retryBudgetMs: 1500 });
+  let seed = 4242;
+  const rnd = (n: number) => { seed = (seed * 1664525 + 1013904223) >>> 0; return seed % n; };
+  f.mutate = (b) => {
+    const m = rnd(4);
+    if (m === 0) return b.subarray(0, rnd(b.length + 1));
+    for (let k = 0; k <= rnd(3); k++) b[rnd(b.length)] = rnd(2) ? rnd(256) : 0xff;
+    return b;
+  };
+  let ok = 0;
+  let typed = 0;
+  for (let i = 0; i < 1500; i++) {
+    try {
+      await s.compoundRaw(rootfh());
+      ok++;
+    } catch (e) {
+      assert.ok(e instanceof ImafsClientError, `case ${i}: untyped ${String(e)}`);
+      typed++;
+    }
+  }
+  assert.equal(ok + typed, 1500);
+  assert.ok(typed > 100, `only ${typed} rejections`);
+  f.mutate = undefined;
+  const r = await s.compoundRaw(rootfh());
+  assert.equal(r.status, NFS4_OK, 'the session recovers once replies are sane again');
 });
