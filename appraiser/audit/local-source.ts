@@ -1,4 +1,4 @@
-import { lstat, open, opendir, stat } from 'node:fs/promises';
+import { lstat, open, opendir, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type AuditEntry, type AuditSource, type EntryType, joinPath } from './audit-source.js';
 
@@ -21,7 +21,7 @@ function typeOf(st: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(
  */
 export class LocalSource implements AuditSource {
   readonly imaSupported = true;
-  private readonly base: string;
+  private base: string;
 
   constructor(dir: string, private readonly readXattr: XattrReader) {
     this.base = resolve(dir);
@@ -33,6 +33,8 @@ export class LocalSource implements AuditSource {
 
   /** The root is followed if it is a symlink: the user named it, and skipping it would pass an audit of nothing. */
   async root(): Promise<AuditEntry> {
+    // The xattr helper does not follow symlinks (lgetxattr), so resolve the root once here.
+    if ((await lstat(this.base)).isSymbolicLink()) this.base = await realpath(this.base);
     const st = await stat(this.base);
     return { path: '', type: typeOf(st), size: st.size, mode: st.mode };
   }

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { writeFile } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
+import { UsageError } from '../../client/errors.js';
 import { auditSource, type AuditCommandOptions } from '../audit/audit-command.js';
 import { addAppraisalOptions } from '../appraisal-options.js';
 import { addClientOptions } from '../client-options.js';
@@ -8,6 +9,14 @@ import { EXIT } from '../exit-codes.js';
 function jobs(v: string): number {
   if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 256) throw new InvalidArgumentError('must be an integer from 1 to 256');
   return Number(v);
+}
+
+async function openOutput(file: string): Promise<FileHandle> {
+  try {
+    return await open(file, 'w');
+  } catch (err) {
+    throw new UsageError(`--output ${file}: cannot write: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
 }
 
 /**
@@ -28,13 +37,19 @@ export function register(program: Command): void {
     .option('-q, --quiet', 'no progress bar, and no stdout output when --output is given');
   addClientOptions(cmd);
   cmd.action(async (source: string, opts: AuditCommandOptions) => {
-    const { report, formatted, text } = await auditSource(source, opts);
-    if (opts.output) {
-      await writeFile(opts.output, formatted);
-      if (!opts.quiet) process.stdout.write(text());
-    } else {
-      process.stdout.write(formatted);
+    // Open the report file first: a typo in --output is a usage error, found before a long audit.
+    const out = opts.output ? await openOutput(opts.output) : undefined;
+    try {
+      const { report, formatted, text } = await auditSource(source, opts);
+      if (out) {
+        await out.writeFile(formatted);
+        if (!opts.quiet) process.stdout.write(text());
+      } else {
+        process.stdout.write(formatted);
+      }
+      process.exitCode = report.summary.denied > 0 ? EXIT.FAILED : EXIT.OK;
+    } finally {
+      await out?.close();
     }
-    process.exitCode = report.summary.denied > 0 ? EXIT.FAILED : EXIT.OK;
   });
 }

@@ -52,7 +52,9 @@ async function handleKey(file: string): Promise<Buffer> {
 
 async function serve(dir: string, f: ServeFlags): Promise<void> {
   const { host, port } = parseListen(f.listen);
-  const appraise = f.appraise ? await loadAppraisal({ ...f, policy: f.appraise }) : undefined;
+  // --appraise is the serve spelling; the shared --policy flag means the same here.
+  const mode = f.appraise ?? f.policy;
+  const appraise = mode && mode !== 'disabled' ? await loadAppraisal({ ...f, policy: mode }) : undefined;
   const log = (line: string): void => void process.stderr.write(`imafs serve: ${line}\n`);
   const server = await startServer({
     root: dir,

@@ -6,10 +6,12 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { evmHash, evmSign, evmVerify, makeCa, makeKey, removeIma, tmpDir, writeContent, type TestKey, type TmpDir } from '../../helpers/ima-keys.js';
 
-const CLI = resolve('dist/bin/imafs.js');
+// dist/test/integration/appraiser/ -> dist/bin/imafs.js, whatever the cwd.
+const CLI = fileURLToPath(new URL('../../../bin/imafs.js', import.meta.url));
 
 function imafs(...args: string[]): { status: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });

@@ -148,6 +148,9 @@ test('exit codes: 3 for a missing source, 2 for a bad key file, bad format, bad 
   assert.equal(imafs(['audit', '--keys', key.cert, '--jobs', '0', tree]).status, 2);
   assert.equal(imafs(['audit', '--keys', key.cert, '--jobs', 'many', tree]).status, 2);
   assert.equal(imafs(['audit', '--keys', key.cert]).status, 2);
+  const badOut = imafs(['audit', '--keys', key.cert, '--output', join(t.dir, 'no', 'such', 'dir', 'r.xml'), tree]);
+  assert.equal(badOut.status, 2, badOut.stderr);
+  assert.match(badOut.stderr, /--output .*r\.xml: cannot write: ENOENT/);
   const badPolicy = join(t.dir, 'bad.policy');
   writeFileSync(badPolicy, 'this is not a policy\n');
   const bp = imafs(['audit', '--keys', key.cert, '--policy-file', badPolicy, tree]);

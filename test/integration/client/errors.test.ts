@@ -88,3 +88,10 @@ test('--debug adds the stack trace', async () => {
   assert.match(r.stderr, /NFS4ERR_NOENT/);
   assert.match(r.stderr, /\n\s+at /);
 });
+
+test('--auth none against an export that requires AUTH_SYS: NFS4ERR_WRONGSEC, exit 1', async () => {
+  const r = await runCli(['stat', '--auth', 'none', g.url('/public')]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /NFS4ERR_WRONGSEC/);
+  assert.match(r.stderr, /\/export/);
+});

@@ -92,3 +92,23 @@ test('--handle-key: a handle issued before a restart still works after it (found
     await s3.stop();
   }
 });
+
+test('IPv6 loopback with --listen [::1]:0, and --max-connections refuses the extra connection with a log line', async () => {
+  const s = await startImafsServe(exp(), { host: '::1', args: ['--max-connections', '1'] });
+  try {
+    assert.match(s.output(), /listening on \[::1\]:\d+ exporting/);
+    const first = net.connect({ host: '::1', port: s.port });
+    await new Promise((r) => first.once('connect', r));
+    await s.waitForOutput(/client ::1:\d+ connected/);
+    const second = net.connect({ host: '::1', port: s.port });
+    const closed = await new Promise<boolean>((resolve) => {
+      second.once('close', () => resolve(true));
+      setTimeout(() => resolve(false), 5000);
+    });
+    assert.equal(closed, true, 'the second connection is closed by the server');
+    await s.waitForOutput(/refused connection from ::1:\d+: 1 connections already open/);
+    first.destroy();
+  } finally {
+    await s.stop();
+  }
+});

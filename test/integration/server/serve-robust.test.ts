@@ -67,6 +67,46 @@ test('2000 random records on one connection: each is answered or dropped, the se
   await stillServes();
 });
 
+test('3000 well-framed COMPOUNDs of random ops with random arguments: every one answered, no internal error', async () => {
+  const c = await RawNfs.connect(srv.port);
+  // Seed a few real handles so some random ops reach deep into the handlers.
+  const l = await c.compound(0, [[putrootfhOp, {}], [lookupOp, { objname: 'data.bin' }], [getfhOp, {}]]);
+  const fh = (l.results[2].res as unknown as { resok: { object: Buffer } }).resok.object;
+  const ops = Array.from({ length: 76 }, (_, i) => i).filter((o) => o >= 3);
+  let answered = 0;
+  for (let i = 0; i < 3000; i++) {
+    const minor = i % 3;
+    const parts: Buffer[] = [];
+    const n = 1 + Math.floor(Math.random() * 4);
+    const head = Buffer.alloc(52);
+    [50_000 + i, 0, 2, 100003, 4, 1, 0, 0, 0, 0, 0, minor, n].forEach((v, k) => head.writeUInt32BE(v, k * 4));
+    parts.push(head);
+    for (let k = 0; k < n; k++) {
+      const op = k === 0 && Math.random() < 0.5 ? 22 : ops[Math.floor(Math.random() * ops.length)];
+      const word = Buffer.alloc(4);
+      word.writeUInt32BE(op, 0);
+      parts.push(word);
+      if (op === 22) {
+        const len = Buffer.alloc(4);
+        len.writeUInt32BE(fh.length, 0);
+        parts.push(len, fh);
+      } else {
+        const r = randomBytes(Math.floor(Math.random() * 20) * 4);
+        // Small numbers make lengths and enums plausible more often.
+        for (let j = 0; j < r.length; j += 4) if (Math.random() < 0.6) r.writeUInt32BE(r[j] % 8, j);
+        parts.push(r);
+      }
+    }
+    const rep = await c.request(Buffer.concat(parts));
+    assert.equal(rep.readUInt32BE(4), 1, 'a REPLY');
+    answered++;
+  }
+  c.close();
+  assert.equal(answered, 3000);
+  assert.doesNotMatch(srv.output(), /internal error/);
+  await stillServes();
+});
+
 test('every truncation of a valid COMPOUND gets GARBAGE_ARGS or a BADXDR result, never a crash', async () => {
   const c = await RawNfs.connect(srv.port);
   const full = validCall(1);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { expandMountOptions, parseSize } from '../../../appraiser/fuse/mount-options.js';
+import { expandMountOptions, knownOptions, parseSize } from '../../../appraiser/fuse/mount-options.js';
 import { fuseOptionString } from '../../../appraiser/fuse/fuse-adapter.js';
 import { parseMountinfo } from '../../../appraiser/fuse/mount-table.js';
 
@@ -34,4 +34,8 @@ test('libfuse option string: read-only, auto_cache with re-check at every open, 
 test('mountinfo parsing unescapes octal and finds the fs type after the separator', () => {
   const m = parseMountinfo('42 27 0:39 / /tmp/a\\040b ro,nosuid,nodev,relatime shared:1 - fuse.imafs 127.0.0.1:/x ro,user_id=0,group_id=0\n');
   assert.deepEqual(m, [{ id: 42, mountpoint: '/tmp/a b', fstype: 'fuse.imafs', source: '127.0.0.1:/x', options: 'ro,user_id=0,group_id=0' }]);
+});
+
+test('mount -s (sloppy) keeps the options imafs knows and drops the rest', () => {
+  assert.deepEqual(knownOptions(['ro,frob,policy=audit,keys=/a\\,b,x-systemd.y']), ['ro', 'policy=audit', 'keys=/a,b', 'x-systemd.y']);
 });
