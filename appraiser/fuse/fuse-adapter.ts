@@ -102,8 +102,15 @@ export async function mountFuse(mountpoint: string, fs: AppraisingFs, o: FuseMou
     readlink: (path, cb) => void fs.readlink(path as string).then((t) => (cb as Cb)(0, t), (e) => fail(cb as Cb, e)),
     access: (path, mode, cb) => void fs.access(path as string, mode as number).then(() => (cb as Cb)(0), (e) => fail(cb as Cb, e)),
     open: (path, flags, cb) => void fs.open(path as string, flags as number).then((fh) => (cb as Cb)(0, fh), (e) => fail(cb as Cb, e)),
-    read: (_path, fh, buf, len, pos, cb) =>
-      void fs.read(fh as number, buf as Buffer, len as number, pos as number).then((n) => (cb as Cb)(n), (e) => fail(cb as Cb, e)),
+    read: (_path, fh, buf, len, pos, cb) => {
+      let n: number;
+      try {
+        n = fs.readSync(fh as number, buf as Buffer, len as number, pos as number);
+      } catch (e) {
+        return fail(cb as Cb, e);
+      }
+      (cb as Cb)(n);
+    },
     release: (_path, fh, cb) => void fs.release(fh as number).then(() => (cb as Cb)(0), () => (cb as Cb)(0)),
     statfs: (_path, cb) => (cb as Cb)(0, fs.statfs()),
   };

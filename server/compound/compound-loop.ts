@@ -23,7 +23,6 @@ import { NFS4_OK, NFS4ERR } from '../../client/nfs4/status.js';
 import type { XdrReader } from '../../client/xdr/xdr-reader.js';
 import { XdrWriter } from '../../client/xdr/xdr-writer.js';
 import type { PeerInfo } from '../connection.js';
-import { NfsStatus } from '../errors.js';
 import type { ServerCore } from '../server-core.js';
 import type { HandlerTable } from './op-handler.js';
 import { OpContext, type Credentials } from './op-context.js';
@@ -191,8 +190,4 @@ function cacheReply(ctx: OpContext, reply: Buffer[]): void {
   for (const b of reply) size += b.length;
   const cap = ctx.session!.fore.maxResponseSizeCached;
   slot.reply = (ctx.cacheThis || size <= 4096) && size <= Math.max(cap, 4096) ? Buffer.concat(reply, size) : undefined;
-}
-
-export function throwStatus(status: number, why?: string): never {
-  throw new NfsStatus(status, why);
 }

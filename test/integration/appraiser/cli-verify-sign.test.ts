@@ -69,7 +69,7 @@ describe('imafs verify / imafs sign CLI', () => {
     evmHash(dig, 'sha256');
     assert.equal(imafs('verify', dig).status, 0);
     const r = imafs('verify', '--require-signature', dig);
-    assert.equal(r.status, 1);
+    assert.equal(r.status, 1, r.stderr);
     assert.match(r.stdout, /denied signature-required/);
     const pol = join(t.dir, 'exec-only.policy');
     writeFileSync(pol, 'appraise access=exec appraise_type=imasig\n');
@@ -88,28 +88,28 @@ describe('imafs verify / imafs sign CLI', () => {
   it('exit 2 with a message naming the file on bad keys, CA, policy file or flags', () => {
     const missing = join(t.dir, 'missing.crt');
     let r = imafs('verify', '--keys', missing, good);
-    assert.equal(r.status, 2);
+    assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, new RegExp(`${missing.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}.*ENOENT.*IMAFS_KEY_LOAD`));
     r = imafs('verify', '--keys', key.key, good);
-    assert.equal(r.status, 2);
+    assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /private key/);
     const badPol = join(t.dir, 'bad.policy');
     writeFileSync(badPol, 'mode=strict\nappraise colour=blue\n');
     r = imafs('verify', '--policy-file', badPol, good);
-    assert.equal(r.status, 2);
+    assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /bad\.policy:2: unknown condition 'colour'.*IMAFS_POLICY_FILE/);
     r = imafs('verify', '--policy', 'lenient', good);
-    assert.equal(r.status, 2);
+    assert.equal(r.status, 2, r.stderr);
     r = imafs('verify', '--allow-algo', 'crc32', good);
-    assert.equal(r.status, 2);
+    assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /unknown hash algorithm 'crc32'/);
     r = imafs('verify');
-    assert.equal(r.status, 2);
+    assert.equal(r.status, 2, r.stderr);
   });
 
   it('a missing file is denied (exit 1), not a crash', () => {
     const r = imafs('verify', '--json', join(t.dir, 'nope'));
-    assert.equal(r.status, 1);
+    assert.equal(r.status, 1, r.stderr);
     assert.equal(JSON.parse(r.stdout)[0].verdict, 'error');
   });
 

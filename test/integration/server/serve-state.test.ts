@@ -24,7 +24,6 @@ async function connect(): Promise<RawNfs> {
   conns.push(c);
   return c;
 }
-const anon = { seqid: 0, other: Buffer.alloc(12) };
 type Any = { resok: Record<string, unknown> };
 
 before(async () => {
