@@ -56,7 +56,9 @@ export async function runAudit(o: RunAuditOptions): Promise<AuditReport> {
     throw new SourceUnreachableError(o.sourceName, err);
   }
   const results: AuditFileResult[] = [];
+  // Index-based queues: Array#shift is O(n) on the large arrays a big tree makes.
   const queue: AuditEntry[] = [];
+  let qHead = 0;
   const progress: AuditProgress = { found: 0, walkDone: false, done: 0, bytes: 0 };
   let skipped = 0;
   let wake: (() => void) | undefined;
@@ -81,8 +83,9 @@ export async function runAudit(o: RunAuditOptions): Promise<AuditReport> {
         return;
       }
       const dirs: AuditEntry[] = [root];
-      while (dirs.length > 0 && !o.signal?.aborted) {
-        const dir = dirs.shift()!;
+      for (let d = 0; d < dirs.length && !o.signal?.aborted; d++) {
+        const dir = dirs[d];
+        dirs[d] = undefined as unknown as AuditEntry; // let listed directories be collected
         let children: AuditEntry[];
         try {
           children = await o.source.list(dir);
@@ -110,8 +113,15 @@ export async function runAudit(o: RunAuditOptions): Promise<AuditReport> {
   const next = async (): Promise<AuditEntry | undefined> => {
     for (;;) {
       if (o.signal?.aborted) return undefined;
-      const e = queue.shift();
-      if (e) return e;
+      if (qHead < queue.length) {
+        const e = queue[qHead];
+        queue[qHead++] = undefined as unknown as AuditEntry;
+        if (qHead > 4096 && qHead * 2 > queue.length) {
+          queue.splice(0, qHead);
+          qHead = 0;
+        }
+        return e;
+      }
       if (progress.walkDone) return undefined;
       await new Promise<void>((r) => {
         const prev = wake;
