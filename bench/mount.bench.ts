@@ -63,6 +63,22 @@ function writeRandom(file: string, size: number): void {
 const MiB = 1024 * 1024;
 const line = (s: string): void => { process.stdout.write(`${s}\n`); };
 
+/** CPU time (user+system, ms) of a process so far, from /proc/PID/stat (clock ticks of 10 ms). */
+function cpuMs(pid: number | 'children'): number {
+  const f = readFileSync(`/proc/${pid === 'children' ? 'self' : pid}/stat`, 'utf8');
+  const v = f.slice(f.lastIndexOf(')') + 2).split(' ').map(Number);
+  // Fields after the command: state(3) ... utime(14) stime(15) cutime(16) cstime(17), counted from 1.
+  return pid === 'children' ? (v[13] + v[14]) * 10 : (v[11] + v[12]) * 10;
+}
+
+/** Wall time of fn, and the CPU spent meanwhile by the given processes and by this process's waited-for children. */
+function measured(fn: () => number, pids: number[]): { ms: number; cpu: number[]; childCpu: number } {
+  const c0 = pids.map((p) => cpuMs(p));
+  const k0 = cpuMs('children');
+  const ms = fn();
+  return { ms, cpu: pids.map((p, i) => cpuMs(p) - c0[i]), childCpu: cpuMs('children') - k0 };
+}
+
 interface Ctx {
   tmp: string;
   exp: string;
@@ -70,6 +86,7 @@ interface Ctx {
   freshMount: (args?: string[], cacheDir?: string) => string;
   unmount: (mnt: string) => void;
   daemonPid: (mnt: string) => number;
+  serverPid: () => number;
   shmCache: string;
   diskCache: string;
   mounts: string[];
@@ -78,21 +95,26 @@ interface Ctx {
 /** (a) cold open+read through a fresh mount (cache on tmpfs, then on disk) vs imafs cat. */
 function coldRead(c: Ctx): void {
   sh(process.execPath, [CLI, 'cat', c.url('big.bin')], {}, true); // the server's page cache is warm for both sides
-  const shm: number[] = [];
-  const disk: number[] = [];
-  const cat: number[] = [];
+  const shm: Array<ReturnType<typeof measured>> = [];
+  const disk: Array<ReturnType<typeof measured>> = [];
+  const cat: Array<ReturnType<typeof measured>> = [];
+  const once = (cacheDir: string): ReturnType<typeof measured> => {
+    const m = c.freshMount([], cacheDir);
+    const r = measured(() => sh('cat', [join(m, 'big.bin')], {}, true), [c.daemonPid(m), c.serverPid()]);
+    c.unmount(m);
+    return r;
+  };
   for (let i = 0; i < RUNS; i++) {
-    const m1 = c.freshMount([], c.shmCache);
-    shm.push(sh('cat', [join(m1, 'big.bin')], {}, true));
-    c.unmount(m1);
-    cat.push(sh(process.execPath, [CLI, 'cat', c.url('big.bin')], {}, true));
-    const m2 = c.freshMount([], c.diskCache);
-    disk.push(sh('cat', [join(m2, 'big.bin')], {}, true));
-    c.unmount(m2);
+    shm.push(once(c.shmCache));
+    cat.push(measured(() => sh(process.execPath, [CLI, 'cat', c.url('big.bin')], {}, true), [c.serverPid()]));
+    disk.push(once(c.diskCache));
   }
-  const mc = median(cat);
+  const mc = median(cat.map((r) => r.ms));
+  line(`    imafs cat: wall ${mc.toFixed(0)} ms; CPU: imafs cat ${median(cat.map((r) => r.childCpu)).toFixed(0)} ms, server ${median(cat.map((r) => r.cpu[0])).toFixed(0)} ms`);
   for (const [name, xs] of [['cache on tmpfs', shm], ['cache on disk ', disk]] as const) {
-    line(`(a) cold open+read 256 MiB, ${name}  mount ${median(xs).toFixed(0).padStart(6)} ms (${(256 / (median(xs) / 1000)).toFixed(0)} MiB/s)  imafs cat ${mc.toFixed(0).padStart(6)} ms  ratio ${(median(xs) / mc).toFixed(2)}x (goal <= 1.15x)`);
+    const mm = median(xs.map((r) => r.ms));
+    line(`(a) cold open+read 256 MiB, ${name}  mount ${mm.toFixed(0).padStart(6)} ms (${(256 / (mm / 1000)).toFixed(0)} MiB/s)  imafs cat ${mc.toFixed(0).padStart(6)} ms  ratio ${(mm / mc).toFixed(2)}x (goal <= 1.15x)`);
+    line(`    CPU: daemon ${median(xs.map((r) => r.cpu[0])).toFixed(0)} ms, server ${median(xs.map((r) => r.cpu[1])).toFixed(0)} ms, cat ${median(xs.map((r) => r.childCpu)).toFixed(0)} ms`);
   }
 }
 
@@ -119,14 +141,18 @@ function warmAndExec(c: Ctx): void {
     const loop = `i=0; while [ $i -lt ${EXECS} ]; do "$0"; i=$((i+1)); done`;
     sh('sh', ['-c', loop, join(mnt, 'true')]);
     sh('sh', ['-c', loop, join(bind, 'true')]);
-    const exMount: number[] = [];
-    const exBind: number[] = [];
+    const exMount: Array<ReturnType<typeof measured>> = [];
+    const exBind: Array<ReturnType<typeof measured>> = [];
+    const bindPid = Number(spawnSync('pgrep', ['-n', '-f', `^bindfs -r -o ro ${c.exp} ${bind}$`]).stdout.toString().trim()) || 0;
     for (let i = 0; i < RUNS; i++) {
-      exMount.push(sh('sh', ['-c', loop, join(mnt, 'true')]));
-      exBind.push(sh('sh', ['-c', loop, join(bind, 'true')]));
+      exMount.push(measured(() => sh('sh', ['-c', loop, join(mnt, 'true')]), [c.daemonPid(mnt), c.serverPid()]));
+      exBind.push(measured(() => sh('sh', ['-c', loop, join(bind, 'true')]), bindPid ? [bindPid] : []));
     }
-    const ratio = median(exMount) / median(exBind);
-    line(`(c) exec x${EXECS} of a signed /bin/true       mount ${median(exMount).toFixed(0).padStart(6)} ms (${(median(exMount) * 1000 / EXECS).toFixed(0)} us/exec)  bindfs ${median(exBind).toFixed(0).padStart(6)} ms  ratio ${ratio.toFixed(2)}x (goal <= 1.3x)`);
+    const mm = median(exMount.map((r) => r.ms));
+    const mb = median(exBind.map((r) => r.ms));
+    const us = (ms: number): string => (ms * 1000 / EXECS).toFixed(0);
+    line(`(c) exec x${EXECS} of a signed /bin/true       mount ${mm.toFixed(0).padStart(6)} ms (${us(mm)} us/exec)  bindfs ${mb.toFixed(0).padStart(6)} ms  ratio ${(mm / mb).toFixed(2)}x (goal <= 1.3x)`);
+    line(`    CPU per exec: mount daemon ${us(median(exMount.map((r) => r.cpu[0])))} us, server ${us(median(exMount.map((r) => r.cpu[1])))} us, sh+true ${us(median(exMount.map((r) => r.childCpu)))} us; bindfs daemon ${bindPid ? us(median(exBind.map((r) => r.cpu[0]))) : '?'} us, sh+true ${us(median(exBind.map((r) => r.childCpu)))} us`);
   } finally {
     c.unmount(mnt);
     c.unmount(bind);
@@ -174,6 +200,7 @@ export async function run(): Promise<void> {
       if (readFileSync('/proc/self/mountinfo', 'utf8').includes(` ${mnt} `)) spawnSync('umount', ['-l', mnt]);
     },
     daemonPid: (mnt) => Number(readFileSync(join(state, `${mountId(mnt)}.pid`), 'utf8')),
+    serverPid: () => srv!.pid,
   };
   try {
     writeRandom(join(exp, 'big.bin'), BIG);

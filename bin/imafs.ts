@@ -5,14 +5,25 @@
  * and exports `register(program)`; all errors reach one fatal handler.
  */
 import { Command } from 'commander';
+import { realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { commands } from './commands/index.js';
+import { pathToFileURL } from 'node:url';
+import type { Register } from './commands/index.js';
 import { reportFatal } from './fatal.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../package.json') as { version: string };
 
-export function buildProgram(): Command {
+const runAsCli = process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
+
+/**
+ * Every subcommand (bin/commands/index.ts). Importers (docs generation,
+ * mount.imafs, tests) get them at once; the CLI itself loads them only when
+ * it cannot run the one command it was asked for on its own (see main).
+ */
+let all: Register[] | undefined = runAsCli ? undefined : (await import('./commands/index.js')).commands;
+
+function programWith(registers: readonly Register[]): Command {
   const program = new Command('imafs')
     .description('Use software from an NFS share only when its files are provably what their publisher signed')
     .version(version, '-V, --version', 'print the imafs version')
@@ -23,13 +34,46 @@ export function buildProgram(): Command {
   program.hook('preAction', (cmd) => {
     if (cmd.opts().debug) process.env.NODE_DEBUG = [process.env.NODE_DEBUG, 'imafs*'].filter(Boolean).join(',');
   });
-  for (const register of commands) register(program);
+  for (const register of registers) register(program);
   return program;
 }
 
-async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+export function buildProgram(): Command {
+  if (!all) throw new Error('buildProgram: the subcommands are not loaded');
+  return programWith(all);
+}
+
+/**
+ * The program with only the subcommand named on the command line, loaded
+ * from bin/commands/<name>.js. Importing every subcommand's modules costs
+ * more CPU than `imafs cat` of a large file needs for its transfer (pkijs,
+ * fuse-native, the server: about 150 ms here), so a run pays only for its own
+ * command. Anything else (no command, --help/--version first, an alias, a
+ * name that is not a module registering that command) gets the full program,
+ * so help, errors and suggestions stay exactly those of the full CLI.
+ */
+async function singleCommandProgram(argv: readonly string[]): Promise<Command | undefined> {
+  const name = argv.slice(2).find((a) => a !== '--debug');
+  if (name === undefined || name === 'index' || !/^[a-z][a-z0-9-]*$/.test(name)) return undefined;
+  let mod: { register?: unknown };
   try {
+    mod = (await import(`./commands/${name}.js`)) as { register?: unknown };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return undefined;
+    throw e;
+  }
+  if (typeof mod.register !== 'function') return undefined;
+  const program = programWith([mod.register as Register]);
+  return program.commands.some((c) => c.name() === name) ? program : undefined;
+}
+
+async function main(argv: string[]): Promise<number> {
+  try {
+    let program = await singleCommandProgram(argv);
+    if (!program) {
+      all ??= (await import('./commands/index.js')).commands;
+      program = buildProgram();
+    }
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
@@ -38,6 +82,6 @@ async function main(argv: string[]): Promise<number> {
 }
 
 // Only run when executed, not when imported (docs generation and tests import buildProgram).
-if (process.argv[1] && import.meta.url === new URL(`file://${(await import('node:fs')).realpathSync(process.argv[1])}`).href) {
+if (runAsCli) {
   process.exitCode = await main(process.argv);
 }

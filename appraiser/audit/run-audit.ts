@@ -5,6 +5,9 @@ import { sortResults, summarize } from './summarize.js';
 
 const debug = debuglog('imafs:audit');
 
+/** Files listed but not yet taken by a worker before the walker pauses. */
+export const MAX_BACKLOG = 20_000;
+
 /** Appraises one regular file; may throw (the engine turns that into a read-error result). */
 export type FileAppraiser = (file: AuditEntry, source: AuditSource) => Promise<AuditFileResult>;
 
@@ -59,6 +62,7 @@ export async function runAudit(o: RunAuditOptions): Promise<AuditReport> {
   // Index-based queues: Array#shift is O(n) on the large arrays a big tree makes.
   const queue: AuditEntry[] = [];
   let qHead = 0;
+  let drained: (() => void) | undefined;
   const progress: AuditProgress = { found: 0, walkDone: false, done: 0, bytes: 0 };
   let skipped = 0;
   let wake: (() => void) | undefined;
@@ -84,6 +88,8 @@ export async function runAudit(o: RunAuditOptions): Promise<AuditReport> {
       }
       const dirs: AuditEntry[] = [root];
       for (let d = 0; d < dirs.length && !o.signal?.aborted; d++) {
+        // Backpressure: a huge tree is listed only as fast as it is appraised, so memory stays bounded.
+        while (queue.length - qHead > MAX_BACKLOG && !o.signal?.aborted) await new Promise<void>((r) => { drained = r; });
         const dir = dirs[d];
         dirs[d] = undefined as unknown as AuditEntry; // let listed directories be collected
         let children: AuditEntry[];
@@ -112,10 +118,17 @@ export async function runAudit(o: RunAuditOptions): Promise<AuditReport> {
 
   const next = async (): Promise<AuditEntry | undefined> => {
     for (;;) {
-      if (o.signal?.aborted) return undefined;
+      if (o.signal?.aborted) {
+        drained?.();
+        return undefined;
+      }
       if (qHead < queue.length) {
         const e = queue[qHead];
         queue[qHead++] = undefined as unknown as AuditEntry;
+        if (drained && queue.length - qHead <= MAX_BACKLOG / 2) {
+          drained();
+          drained = undefined;
+        }
         if (qHead > 4096 && qHead * 2 > queue.length) {
           queue.splice(0, qHead);
           qHead = 0;

@@ -1,8 +1,12 @@
 /**
- * X.509 certificates for the keyring (RFC 5280). node:crypto's X509Certificate
- * (OpenSSL) parses and validates the whole certificate and checks signatures
- * between certificates; the three extensions IMA needs are read from the DER
- * with der.ts (pkijs/asn1js would add 100-300 ms to every CLI start for them):
+ * X.509 certificates for the keyring (RFC 5280). pkijs on asn1js decodes the
+ * certificate and the three extensions IMA needs; node:crypto's
+ * X509Certificate (OpenSSL) supplies the public key object, the names for
+ * messages and, in keyring.ts, the chain signature checks.
+ *
+ * pkijs and asn1js are passed in (X509Libs) rather than imported: they cost
+ * 50-80 ms of CPU to load, so appraiser/io/load-x509-libs.ts imports them only
+ * when a command actually reads certificates. No pkijs crypto engine is used.
  *
  *   Certificate ::= SEQUENCE { tbsCertificate TBSCertificate, signatureAlgorithm, signatureValue }
  *   TBSCertificate ::= SEQUENCE { version [0] EXPLICIT, serialNumber, signature, issuer, validity,
@@ -14,12 +18,19 @@
  *   §4.2.1.9 BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER OPTIONAL }
  */
 import { X509Certificate, type KeyObject } from 'node:crypto';
-import { children, oidString, readSingle, readTlv } from './der.js';
+import type * as Asn1js from 'asn1js';
+import type * as Pkijs from 'pkijs';
 import { ecPublicFromKey, type EcPublic } from './ecdsa.js';
 
 const OID_SKID = '2.5.29.14';
 const OID_KEY_USAGE = '2.5.29.15';
 const OID_BASIC_CONSTRAINTS = '2.5.29.19';
+
+/** The parts of pkijs and asn1js certificate parsing uses (the modules themselves satisfy it). */
+export interface X509Libs {
+  pkijs: Pick<typeof Pkijs, 'Certificate' | 'BasicConstraints'>;
+  asn1js: Pick<typeof Asn1js, 'fromBER' | 'OctetString' | 'BitString'>;
+}
 
 export interface ParsedCertificate {
   der: Buffer;
@@ -27,6 +38,8 @@ export interface ParsedCertificate {
   subject: string;
   issuer: string;
   publicKey: KeyObject;
+  /** subjectPublicKey BIT STRING contents as the certificate carries them (evmctl hashes these for its keyid). */
+  publicKeyBits: Buffer;
   keyType: 'rsa' | 'ec';
   modulusBytes?: number;
   ec?: EcPublic;
@@ -53,52 +66,61 @@ export function describePublicKey(publicKey: KeyObject): { keyType: 'rsa' | 'ec'
   throw new RangeError(`unsupported public key type ${t ?? '?'} (RSA and ECDSA P-256/P-384/P-521 are supported)`);
 }
 
+/** Decode `bytes` as exactly one ASN.1 value (no trailing bytes). */
+function decodeOne(libs: X509Libs, bytes: Uint8Array, what: string): Asn1js.AsnType {
+  const asn1 = libs.asn1js.fromBER(bytes);
+  if (asn1.offset === -1) throw new RangeError(`${what}: ${asn1.result.error || 'malformed ASN.1'}`);
+  if (asn1.offset !== bytes.byteLength) throw new RangeError(`${what}: trailing bytes`);
+  return asn1.result;
+}
+
 interface Extensions { skid: Buffer | null; keyUsage: ParsedCertificate['keyUsage']; isCa: boolean }
 
-function readExtensions(der: Buffer): Extensions {
+function readExtensions(libs: X509Libs, cert: Pkijs.Certificate): Extensions {
   const out: Extensions = { skid: null, keyUsage: null, isCa: false };
-  const cert = readSingle(der, 0x30);
-  const tbs = readTlv(cert.value, 0);
-  if (tbs.tag !== 0x30) throw new RangeError('DER: TBSCertificate is not a SEQUENCE');
-  const extsWrapper = children(tbs.value).find((c) => c.tag === 0xa3);
-  if (!extsWrapper) return out;
-  for (const ext of children(readSingle(extsWrapper.value, 0x30).value)) {
-    const parts = children(ext.value);
-    if (parts.length < 2 || parts[0].tag !== 0x06) throw new RangeError('DER: malformed Extension');
-    const oid = oidString(parts[0].value);
-    const octets = parts[parts.length - 1];
-    if (octets.tag !== 0x04) throw new RangeError('DER: extnValue is not an OCTET STRING');
-    if (oid === OID_SKID) {
-      out.skid = Buffer.from(readSingle(octets.value, 0x04).value);
-    } else if (oid === OID_KEY_USAGE) {
-      const bits = readSingle(octets.value, 0x03).value;
-      const b0 = bits.length > 1 ? bits[1] : 0; // bits[0] is the unused-bits count
+  for (const ext of cert.extensions ?? []) {
+    const value = (): Asn1js.AsnType => decodeOne(libs, ext.extnValue.valueBlock.valueHexView, `extension ${ext.extnID}`);
+    if (ext.extnID === OID_SKID) {
+      const v = value();
+      if (!(v instanceof libs.asn1js.OctetString)) throw new RangeError('subjectKeyIdentifier is not an OCTET STRING');
+      out.skid = Buffer.from(v.valueBlock.valueHexView);
+    } else if (ext.extnID === OID_KEY_USAGE) {
+      const v = value();
+      if (!(v instanceof libs.asn1js.BitString)) throw new RangeError('keyUsage is not a BIT STRING');
+      const b0 = v.valueBlock.valueHexView[0] ?? 0;
       out.keyUsage = { digitalSignature: (b0 & 0x80) !== 0, keyCertSign: (b0 & 0x04) !== 0 };
-    } else if (oid === OID_BASIC_CONSTRAINTS) {
-      const seq = children(readSingle(octets.value, 0x30).value);
-      out.isCa = seq.length > 0 && seq[0].tag === 0x01 && seq[0].value.length === 1 && seq[0].value[0] !== 0;
+    } else if (ext.extnID === OID_BASIC_CONSTRAINTS) {
+      let bc: Pkijs.BasicConstraints;
+      try { bc = new libs.pkijs.BasicConstraints({ schema: value() }); } catch (e) {
+        throw new RangeError(`malformed basicConstraints${e instanceof Error ? `: ${e.message}` : ''}`);
+      }
+      out.isCa = bc.cA === true;
     }
   }
   return out;
 }
 
 /** Parse one DER certificate; throws with a reason on malformed input. */
-export function parseCertificate(der: Buffer): ParsedCertificate {
+export function parseCertificate(der: Buffer, libs: X509Libs): ParsedCertificate {
+  const asn1 = decodeOne(libs, der, 'certificate');
+  let cert: Pkijs.Certificate;
+  try { cert = new libs.pkijs.Certificate({ schema: asn1 }); } catch (e) {
+    throw new RangeError(`not an X.509 certificate${e instanceof Error ? `: ${e.message}` : ''}`);
+  }
+  // OpenSSL parses it too: the key object, names and chain checks come from there.
   const x509 = new X509Certificate(der);
   const publicKey = x509.publicKey;
-  const { skid, keyUsage, isCa } = readExtensions(der);
   return {
     der,
     x509,
     subject: x509.subject.replace(/\n/g, ', '),
     issuer: x509.issuer.replace(/\n/g, ', '),
     publicKey,
+    publicKeyBits: Buffer.from(cert.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView),
     ...describePublicKey(publicKey),
-    skid,
-    keyUsage,
-    isCa,
-    notBefore: new Date(x509.validFrom),
-    notAfter: new Date(x509.validTo),
+    ...readExtensions(libs, cert),
+    notBefore: cert.notBefore.value,
+    notAfter: cert.notAfter.value,
   };
 }
 

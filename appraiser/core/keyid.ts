@@ -37,11 +37,14 @@ export function spkiPublicKeyBits(spki: Buffer): Buffer {
   return spki.subarray(off + 1, off + bitLen);
 }
 
+/** evmctl's calc_keyid_v2 over the subjectPublicKey BIT STRING contents. */
+export function keyidFromPublicKeyBits(bits: Uint8Array): number {
+  return createHash('sha1').update(bits).digest().readUInt32BE(16);
+}
+
 /** evmctl's calc_keyid_v2 for a public key. */
 export function keyidFromPublicKey(key: KeyObject): number {
-  const spki = key.export({ type: 'spki', format: 'der' });
-  const sha1 = createHash('sha1').update(spkiPublicKeyBits(spki)).digest();
-  return sha1.readUInt32BE(16);
+  return keyidFromPublicKeyBits(spkiPublicKeyBits(key.export({ type: 'spki', format: 'der' })));
 }
 
 /** Last 4 bytes of a Subject Key Identifier, or null if it is shorter than 4 bytes. */

@@ -14,8 +14,8 @@
  */
 import { createPublicKey } from 'node:crypto';
 import { ImafsAppraiserError } from '../errors.js';
-import { describePublicKey, parseCertificate, pemBlocks, type ParsedCertificate } from './certificate.js';
-import { keyidFromPublicKey, keyidFromSkid } from './keyid.js';
+import { describePublicKey, parseCertificate, pemBlocks, type ParsedCertificate, type X509Libs } from './certificate.js';
+import { keyidFromPublicKey, keyidFromPublicKeyBits, keyidFromSkid } from './keyid.js';
 import { keyidHex } from './blob-format.js';
 import type { VerifyKey } from './signature-verify.js';
 
@@ -45,7 +45,7 @@ function loadError(source: string, what: string, cause?: unknown): ImafsAppraise
 }
 
 /** Certificates and bare public keys in one source. */
-function decodeSource(src: KeySource, allowBareKeys: boolean): Array<{ cert: ParsedCertificate | null; spki: Buffer | null }> {
+function decodeSource(src: KeySource, allowBareKeys: boolean, libs: X509Libs): Array<{ cert: ParsedCertificate | null; spki: Buffer | null }> {
   const text = src.data.toString('latin1');
   const out: Array<{ cert: ParsedCertificate | null; spki: Buffer | null }> = [];
   if (text.includes('-----BEGIN ')) {
@@ -53,7 +53,7 @@ function decodeSource(src: KeySource, allowBareKeys: boolean): Array<{ cert: Par
       throw loadError(src.source, 'contains a private key; give the certificate (or public key) instead');
     }
     for (const der of pemBlocks(text, 'CERTIFICATE')) {
-      try { out.push({ cert: parseCertificate(der), spki: null }); } catch (e) { throw loadError(src.source, 'bad certificate', e); }
+      try { out.push({ cert: parseCertificate(der, libs), spki: null }); } catch (e) { throw loadError(src.source, 'bad certificate', e); }
     }
     for (const der of pemBlocks(text, 'PUBLIC KEY')) {
       if (!allowBareKeys) throw loadError(src.source, 'is a public key, not a certificate');
@@ -64,7 +64,7 @@ function decodeSource(src: KeySource, allowBareKeys: boolean): Array<{ cert: Par
   }
   if (src.data.length === 0) throw loadError(src.source, 'is empty');
   try {
-    return [{ cert: parseCertificate(src.data), spki: null }];
+    return [{ cert: parseCertificate(src.data, libs), spki: null }];
   } catch (certErr) {
     if (allowBareKeys) {
       try {
@@ -93,22 +93,26 @@ export class Keyring {
     }
   }
 
-  /** Build from file contents. Throws ImafsAppraiserError IMAFS_KEY_LOAD naming the source on bad input. */
-  static fromSources(keySources: KeySource[], caSources: KeySource[] = []): Keyring {
+  /**
+   * Build from file contents; `libs` (pkijs, asn1js) parse the certificates
+   * (appraiser/io/load-x509-libs.ts loads them). Throws ImafsAppraiserError
+   * IMAFS_KEY_LOAD naming the source on bad input.
+   */
+  static fromSources(keySources: KeySource[], caSources: KeySource[], libs: X509Libs): Keyring {
     const cas: Array<ParsedCertificate & { source: string }> = [];
     for (const src of caSources) {
-      for (const { cert } of decodeSource(src, false)) {
+      for (const { cert } of decodeSource(src, false, libs)) {
         if (!cert!.isCa) throw loadError(src.source, `certificate ${cert!.subject} is not a CA (basicConstraints CA:TRUE missing)`);
         cas.push(Object.assign(cert!, { source: src.source }));
       }
     }
     const keys: TrustedKey[] = [];
     for (const src of keySources) {
-      for (const { cert, spki } of decodeSource(src, true)) {
+      for (const { cert, spki } of decodeSource(src, true, libs)) {
         const publicKey = cert ? cert.publicKey : createPublicKey({ key: spki!, format: 'der', type: 'spki' });
         let desc;
         try { desc = describePublicKey(publicKey); } catch (e) { throw loadError(src.source, 'unusable key', e); }
-        const pkid = keyidFromPublicKey(publicKey);
+        const pkid = cert ? keyidFromPublicKeyBits(cert.publicKeyBits) : keyidFromPublicKey(publicKey);
         const skidId = cert?.skid ? keyidFromSkid(cert.skid) : null;
         const keyid = skidId ?? pkid;
         const keyids = skidId !== null && skidId !== pkid ? [skidId, pkid] : [keyid];

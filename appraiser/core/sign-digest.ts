@@ -4,7 +4,7 @@
  * `evmctl ima_verify` and the kernel accept them:
  *   RSA:   PKCS#1 v1.5 over DigestInfo(algo) || digest (RFC 8017 §9.2), via
  *          node:crypto privateEncrypt (deterministic, byte-identical to evmctl)
- *   ECDSA: DER Ecdsa-Sig-Value over the digest (ecdsa.ts)
+ *   ECDSA: DER Ecdsa-Sig-Value over the digest (ecdsa.ts, @noble/curves)
  */
 import { constants, createPublicKey, privateEncrypt, type KeyObject } from 'node:crypto';
 import { encodeSignatureBlob, EVM_IMA_XATTR_DIGSIG, IMA_VERITY_DIGSIG } from './blob-format.js';
@@ -36,7 +36,7 @@ export function signDigestRaw(privateKey: KeyObject, algo: HashAlgo, digest: Uin
     return privateEncrypt({ key: privateKey, padding: constants.RSA_PKCS1_PADDING }, di);
   }
   if (t === 'ec') return ecdsaSignDigest(privateKey, digest);
-  throw new RangeError(`unsupported private key type ${t ?? '?'} (RSA or ECDSA P-256/P-384)`);
+  throw new RangeError(`unsupported private key type ${t ?? '?'} (RSA or ECDSA P-256/P-384/P-521)`);
 }
 
 /** A complete 0x03 signature value for security.ima. */

@@ -7,7 +7,7 @@
  *   RSA_PKCS1_PADDING strips and checks the type-1 padding; the rest must equal
  *   DigestInfo(algo) || digest byte for byte (compared in constant time), which
  *   is what EMSA-PKCS1-v1_5 encoding-and-compare means.
- * - ECDSA P-256/P-384: X9.62 DER signature over the digest (ecdsa.ts).
+ * - ECDSA P-256/P-384/P-521: X9.62 DER signature over the digest (ecdsa.ts, @noble/curves).
  */
 import { constants, publicDecrypt, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { HashAlgo } from './hash-algo.js';

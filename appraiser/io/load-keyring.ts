@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { debuglog } from 'node:util';
 import { ImafsAppraiserError } from '../errors.js';
 import { Keyring, type KeySource } from '../core/keyring.js';
+import { loadX509Libs } from './load-x509-libs.js';
 
 export interface KeyringPaths {
   keys: string[];
@@ -39,7 +40,7 @@ const debug = debuglog('imafs:keyring');
 export async function loadKeyring(paths: KeyringPaths): Promise<Keyring> {
   const keys = await readSources(paths.keys, 'key');
   const cas = await readSources(paths.ca ?? [], 'CA certificate');
-  const ring = Keyring.fromSources(keys, cas);
+  const ring = Keyring.fromSources(keys, cas, await loadX509Libs());
   for (const k of ring.keys) debug('key %s (%s) from %s%s', k.keyidHex, k.keyids.map((id) => id.toString(16).padStart(8, '0')).join('/'), k.source, k.chain ? (k.chain.ok ? ` chained to ${k.chain.ca}` : `: ${k.chain.reason}`) : '');
   return ring;
 }

@@ -18,6 +18,7 @@ import { createVerityMeasurer } from '../core/fsverity-measurer.js';
 import { signDigestBlob } from '../core/sign-digest.js';
 import { measureFile } from './measure-file.js';
 import { writeImaXattr } from './ima-xattr.js';
+import { loadX509Libs } from './load-x509-libs.js';
 
 export interface SigningKey {
   privateKey: KeyObject;
@@ -51,8 +52,9 @@ export async function loadSigningKey(keyFile: string, opts: { certFile?: string;
   const ders = certData.toString('latin1').includes('-----BEGIN') ? pemBlocks(certData.toString('latin1'), 'CERTIFICATE') : opts.certFile ? [certData] : [];
   if (opts.certFile && ders.length === 0) throw new ImafsAppraiserError('IMAFS_KEY_LOAD', `${opts.certFile}: no certificate found`, { file: opts.certFile });
   if (ders.length > 0) {
+    const libs = await loadX509Libs();
     let cert;
-    try { cert = parseCertificate(ders[0]); } catch (e) {
+    try { cert = parseCertificate(ders[0], libs); } catch (e) {
       throw new ImafsAppraiserError('IMAFS_KEY_LOAD', `${certSource}: bad certificate: ${(e as Error).message}`, { file: certSource, cause: e });
     }
     if (!cert.publicKey.equals(pub)) throw new ImafsAppraiserError('IMAFS_KEY_LOAD', `${certSource}: certificate does not match the private key in ${keyFile}`, { file: certSource });

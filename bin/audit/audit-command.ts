@@ -18,7 +18,7 @@ import { createProgress, wantProgress } from './audit-progress.js';
 export interface AuditCommandOptions extends AppraisalFlags, ClientFlags {
   format: ReportFormat;
   output?: string;
-  jobs: number;
+  jobs?: number;
   quiet?: boolean;
 }
 
@@ -34,7 +34,8 @@ export async function auditSource(spec: string, o: AuditCommandOptions): Promise
   const { keyring, policy } = await loadAppraisal(o);
   // An audit that ignores metadata would pass anything: not a check worth running in CI.
   if (policy.mode === 'disabled') throw new ImafsAppraiserError('IMAFS_CONFIG', 'audit: --policy must be strict or audit (disabled would check nothing)');
-  const source: AuditSource = isNfsSource(spec)
+  const nfs = isNfsSource(spec);
+  const source: AuditSource = nfs
     ? await (await import('../../appraiser/audit/nfs-source.js')).openNfsSource(spec, clientOptionsFromFlags(o))
     : openLocalSource(spec);
   const progress = createProgress(wantProgress(o.quiet === true));
@@ -45,7 +46,7 @@ export async function auditSource(spec: string, o: AuditCommandOptions): Promise
       sourceName: spec,
       policyName: policy.mode,
       appraiseFile: createFileAppraiser({ keyring, policy }),
-      jobs: o.jobs,
+      jobs: o.jobs ?? (nfs ? 32 : 8),
       onProgress: (p) => progress.update(p),
     });
   } finally {

@@ -33,7 +33,7 @@ export function register(program: Command): void {
   cmd
     .addOption(new Option('--format <format>', 'report format').choices(['text', 'json', 'junit']).default('text'))
     .option('--output <file>', 'write the report to this file (the text summary still goes to stdout unless --quiet)')
-    .option('--jobs <n>', 'files fetched and hashed in parallel', jobs, 8)
+    .option('--jobs <n>', 'files fetched and hashed in parallel (default: 32 over NFS, where it hides round trips; 8 for a local directory)', jobs)
     .option('-q, --quiet', 'no progress bar, and no stdout output when --output is given');
   addClientOptions(cmd);
   cmd.action(async (source: string, opts: AuditCommandOptions) => {

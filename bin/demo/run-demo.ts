@@ -40,8 +40,8 @@ export async function runDemo(o: DemoOptions): Promise<boolean> {
   const rel = (p: string): string => (st.dir && p.startsWith(`${st.dir}/`) ? p.slice(st.dir.length + 1) : p);
   const shown = (args: string[]): string => `$ imafs ${args.map(rel).join(' ')}`;
 
+  preflight();
   try {
-    preflight();
     say('imafs demo: a software share whose files are signed by their publisher, served over NFSv4.2');
     say('with their IMA signatures (FATTR4_IMA), and mounted so that only verified files can be used.');
     say();
@@ -188,10 +188,15 @@ async function cleanup(st: State, say: (s?: string) => void): Promise<void> {
   if (done.length) say(`Cleaning up: ${done.join(', ')}.`);
 }
 
+/** A machine that cannot run the demo is a configuration problem (exit 2), found before anything is created. */
+class DemoPreflightError extends Error {
+  readonly code = 'IMAFS_CONFIG';
+}
+
 function preflight(): void {
-  if (!existsSync('/dev/fuse')) throw new Error('/dev/fuse is missing: the demo mounts a FUSE filesystem (load the fuse module, or run in a container with --device /dev/fuse)');
+  if (!existsSync('/dev/fuse')) throw new DemoPreflightError('demo needs /dev/fuse: it mounts a FUSE filesystem (load the fuse module, or run in a container with --device /dev/fuse)');
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
-    throw new Error('the demo mounts a FUSE filesystem and runs as root in this version (run it with sudo, or in a root container)');
+    throw new DemoPreflightError('demo needs root: it mounts a FUSE filesystem and runs its server and mount as root (run it with sudo, or in a root container)');
   }
 }
 

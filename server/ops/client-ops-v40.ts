@@ -17,6 +17,8 @@ import type { OpHandler } from '../compound/op-handler.js';
 import { NfsStatus } from '../errors.js';
 
 const V40: readonly [number, number] = [0, 0];
+/** Client records (confirmed or not) the server keeps at once; unconfirmed ones expire after a lease. */
+export const MAX_CLIENTS = 10_000;
 
 export function principalOf(ctx: OpContext): string {
   return ctx.cred.uid === undefined ? 'none' : `sys:${ctx.cred.uid}`;
@@ -28,6 +30,7 @@ export const clientHandlersV40: OpHandler[] = [
     minors: V40,
     run(ctx, a: SetclientidArgs) {
       const core = ctx.core;
+      if (core.clients.size >= MAX_CLIENTS) throw new NfsStatus(NFS4ERR.RESOURCE, 'too many clients');
       for (const old of core.clients.byOwner(a.client.ownerid)) {
         if (!old.confirmed) core.clients.drop(old, 'replaced');
       }

@@ -27,6 +27,8 @@ import { admitContent, checkReadPermission } from './content-gate.js';
 import { openOwnerClient } from './owner-client.js';
 import { checkStateid } from './stateid-check.js';
 
+/** Open stateids the server keeps at once (they cost memory only; no descriptor is held per open). */
+const MAX_OPENS = 100_000;
 const INVALID_STATEID: Stateid4 = { seqid: 0xffffffff, other: Buffer.alloc(12) };
 
 function mustBeRegular(ctx: OpContext, n: FsNode): void {
@@ -78,6 +80,7 @@ async function open(ctx: OpContext, a: OpenArgs) {
   mustBeRegular(ctx, file);
   checkReadPermission(ctx, file, 'OPEN');
   await admitContent(ctx, file, 'OPEN');
+  if (ctx.core.stateids.size >= MAX_OPENS) throw new NfsStatus(ctx.minor === 0 ? NFS4ERR.RESOURCE : NFS4ERR.DELAY, 'too many open files');
   const st = ctx.core.stateids.open(client.clientid, a.owner.owner, file.key, access);
   const stateid = { seqid: st.seqid, other: st.other };
   const change = (dir ?? file).st.ctimeNs;

@@ -24,7 +24,7 @@ import type { OpHandler } from '../compound/op-handler.js';
 import { NfsStatus } from '../errors.js';
 import type { ClientRecord } from '../state/client-table.js';
 import { negotiate } from '../state/session-table.js';
-import { principalOf } from './client-ops-v40.js';
+import { MAX_CLIENTS, principalOf } from './client-ops-v40.js';
 
 const V41: readonly [number, number] = [1, 2];
 /** Sessions one client may hold at once. */
@@ -46,6 +46,7 @@ function exchangeId(ctx: OpContext, a: ExchangeIdArgs) {
     if (confirmed.principal === principal) rec = confirmed;
   }
   if (!rec) {
+    if (core.clients.size >= MAX_CLIENTS) throw new NfsStatus(NFS4ERR.DELAY, 'too many clients');
     for (const old of mine) if (!old.confirmed) core.clients.drop(old, 'replaced');
     rec = core.clients.create({ ownerid: a.clientOwner.ownerid, verifier: a.clientOwner.verifier, minor: ctx.minor, principal, addr: ctx.peer.addr });
   }

@@ -12,7 +12,7 @@ export function formatText(report: AuditReport): string {
   for (const r of report.results) {
     if (r.allowed && (r.code === 'ok' || !r.appraised)) continue;
     const word = r.code === READ_ERROR ? 'ERROR' : r.allowed ? 'WARN ' : 'DENY ';
-    lines.push(`${word} ${r.code.padEnd(20)} ${printable(r.path)}: ${r.reason}`);
+    lines.push(`${word} ${r.code.padEnd(20)} ${printable(r.path)}: ${printable(r.reason.replace(/\s*\n\s*/g, ' '))}`);
   }
   const s = report.summary;
   if (lines.length > 0) lines.push('');

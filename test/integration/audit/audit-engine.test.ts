@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import type { AuditEntry, AuditSource } from '../../../appraiser/audit/audit-source.js';
 import { createFileAppraiser } from '../../../appraiser/audit/file-appraiser.js';
 import { openLocalSource } from '../../../appraiser/audit/open-source.js';
-import { runAudit } from '../../../appraiser/audit/run-audit.js';
+import { MAX_BACKLOG, runAudit } from '../../../appraiser/audit/run-audit.js';
 import { Policy } from '../../../appraiser/core/policy.js';
 import { loadKeyring } from '../../../appraiser/io/load-keyring.js';
 import { NfsError } from '../../../client/errors.js';
@@ -104,4 +104,37 @@ test('a source whose root cannot be reached throws IMAFS_SOURCE_UNREACHABLE', as
     assert.match(e.message!, /missing/);
     return true;
   });
+});
+
+test('a tree larger than the backlog bound: listed only as fast as it is appraised, every file once', async () => {
+  // A synthetic source: 4 directories of 15,000 names. Real files would only make this slow.
+  const DIRS = 4;
+  const PER = 15_000;
+  let listed = 0;
+  let appraised = 0;
+  let maxAhead = 0;
+  const src: AuditSource = {
+    imaSupported: true,
+    root: async () => ({ path: '', type: 'directory', size: 0, mode: 0o755 }),
+    list: async (d) => {
+      if (d.path === '') return Array.from({ length: DIRS }, (_, i) => ({ path: `d${i}`, type: 'directory' as const, size: 0, mode: 0o755 }));
+      listed += PER;
+      return Array.from({ length: PER }, (_, i) => ({ path: `${d.path}/f${i}`, type: 'file' as const, size: 1, mode: 0o644 }));
+    },
+    readIma: async () => Buffer.alloc(0),
+    read: () => (async function* () { /* empty */ })(),
+    close: async () => {},
+  };
+  const rep = await runAudit({
+    source: src, sourceName: 'synthetic', policyName: 'strict', jobs: 16,
+    appraiseFile: async (f) => {
+      maxAhead = Math.max(maxAhead, listed - appraised);
+      await new Promise((r) => setImmediate(r));
+      appraised++;
+      return { path: `/${f.path}`, size: 0, code: 'ok', reason: 'synthetic', allowed: true, appraised: true };
+    },
+  });
+  assert.equal(rep.summary.files, DIRS * PER);
+  assert.equal(new Set(rep.results.map((r) => r.path)).size, DIRS * PER);
+  assert.ok(maxAhead <= MAX_BACKLOG + PER, `walker ran ${maxAhead} files ahead`);
 });

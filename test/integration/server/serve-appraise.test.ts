@@ -97,3 +97,26 @@ test('32 clients reading the same 4 MiB file in parallel all get the exact bytes
   }));
   for (const g of got) assert.deepEqual(g, { n: 4 * 1024 * 1024 + 123, hex: want });
 });
+
+test('participation is tracked per client ID: a 4.2 client gets NFS4ERR_INTEGRITY only after asking about FATTR4_IMA', async () => {
+  const { RawNfs } = await import('./raw-nfs.js');
+  const { getattrOp, openOp, putrootfhOp } = await import('../../../client/nfs4/index.js');
+  const s = await startImafsServe(exp(), { args: ['--appraise', 'strict', '--keys', key.cert] });
+  started.push(s);
+  const c = await RawNfs.connect(s.port);
+  const other = await RawNfs.connect(s.port);
+  try {
+    await c.createSession(2);
+    await other.createSession(2);
+    const open = (conn: typeof c, n: number) => conn.seq(2, [[putrootfhOp, {}], [openOp, {
+      seqid: 0, shareAccess: 1, shareDeny: 0, owner: { clientid: conn.clientid!, owner: Buffer.from(`o${n}`) }, openhow: { opentype: 0 }, claim: { claim: 0, file: 'bad.bin' },
+    }]]);
+    assert.equal((await open(c, 1)).status, NFS4ERR.ACCESS, 'has not asked yet: legacy');
+    assert.equal((await c.seq(2, [[putrootfhOp, {}], [getattrOp, { attrRequest: [93] }]])).status, 0);
+    assert.equal((await open(c, 2)).status, 10097, 'asked for FATTR4_IMA: participating');
+    assert.equal((await open(other, 3)).status, NFS4ERR.ACCESS, 'another client ID is still legacy');
+  } finally {
+    c.close();
+    other.close();
+  }
+});
