@@ -19,7 +19,8 @@ export { fileIdDigest } from './core/ima-file-id.js';
 
 // core: keys, verification, verdicts, policy
 export { Keyring, type KeySource, type TrustedKey, type TrustResult } from './core/keyring.js';
-export { parseCertificate, type ParsedCertificate } from './core/certificate.js';
+export { parseCertificate, type ParsedCertificate, type X509Libs } from './core/certificate.js';
+export { loadX509Libs } from './io/load-x509-libs.js';
 export { verifyDigestSignature, digestInfo } from './core/signature-verify.js';
 export { appraise, measurementAlgo, createBlobMeasurer, type AppraiseInput, type AppraiseOptions } from './core/appraise.js';
 export { createVerityMeasurer, fsverityAlgoSupported } from './core/fsverity-measurer.js';

@@ -1,8 +1,17 @@
+import { closeSync, lstatSync, openSync, readSync } from 'node:fs';
 import { lstat, open, opendir, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type AuditEntry, type AuditSource, type EntryType, joinPath } from './audit-source.js';
 
 const MAX_CHUNK = 1024 * 1024;
+/**
+ * Files up to this size are read with synchronous calls, like server/fs's
+ * lstat: for a file in the page cache open+read+close take microseconds, while
+ * three thread-pool round trips cost ~140 µs, which made a 10,000-file audit
+ * spend most of its time waiting on libuv. Larger files stream asynchronously
+ * so the event loop never blocks on a long read.
+ */
+const SYNC_READ_MAX = 64 * 1024;
 
 /** Reads a file's security.ima; null when absent. Injected: the appraiser's xattr helper. */
 export type XattrReader = (absPath: string) => Promise<Buffer | null>;
@@ -44,7 +53,8 @@ export class LocalSource implements AuditSource {
     const d = await opendir(this.abs(dir));
     for await (const ent of d) {
       const path = joinPath(dir.path, ent.name);
-      const st = await lstat(join(this.base, path));
+      // Synchronous for the same reason as small reads: a cached inode answers in microseconds.
+      const st = lstatSync(join(this.base, path));
       out.push({ path, type: typeOf(st), size: st.size, mode: st.mode });
     }
     return out;
@@ -62,6 +72,13 @@ export class LocalSource implements AuditSource {
    * measured as it is now.
    */
   async *read(file: AuditEntry): AsyncIterable<Buffer> {
+    if (file.size <= SYNC_READ_MAX) {
+      const small = readSmall(this.abs(file), file.size);
+      if (small) {
+        yield small;
+        return;
+      }
+    }
     const fh = await open(this.abs(file), 'r');
     try {
       const chunk = Math.max(4096, Math.min(file.size + 1, MAX_CHUNK));
@@ -80,5 +97,22 @@ export class LocalSource implements AuditSource {
 
   async close(): Promise<void> {
     // Nothing held open between calls.
+  }
+}
+
+/** The whole file if it still fits in `size + 1` bytes' worth of reads, else null (it grew: stream it). */
+function readSmall(path: string, size: number): Buffer | null {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(size + 1);
+    let n = 0;
+    for (;;) {
+      const got = readSync(fd, buf, n, buf.length - n, n);
+      if (got === 0) return buf.subarray(0, n);
+      n += got;
+      if (n === buf.length) return null;
+    }
+  } finally {
+    closeSync(fd);
   }
 }

@@ -32,11 +32,14 @@ export function errorResult(path: string, err: unknown, size = 0): AuditFileResu
   const e = err as { code?: unknown; statusName?: unknown; status?: unknown; message?: unknown };
   const code = typeof e?.code === 'string' ? e.code : 'IMAFS_READ';
   const status = typeof e?.statusName === 'string' ? e.statusName : typeof e?.status === 'string' ? e.status : undefined;
+  const message = typeof e?.message === 'string' ? e.message : String(err);
+  // draft §4.2.1: a participating server that appraises refuses failing files with this status.
+  const hint = status === 'NFS4ERR_INTEGRITY' ? ' (the server\'s own appraisal refused this file)' : '';
   return {
     path: displayPath(path),
     size,
     code: READ_ERROR,
-    reason: typeof e?.message === 'string' ? e.message : String(err),
+    reason: `${message}${hint}`,
     allowed: false,
     appraised: false,
     error: status === undefined ? { code } : { code, status },

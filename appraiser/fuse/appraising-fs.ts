@@ -10,7 +10,7 @@ import type { CachedObject } from './content-cache.js';
 import { FsErrno } from './errno-map.js';
 import { toFuseStat, type FuseStat } from './fuse-stat.js';
 import type { OpenPipeline } from './open-pipeline.js';
-import { remotePath, type RemoteTree } from './remote-tree.js';
+import { remotePath, type RemoteStat, type RemoteTree } from './remote-tree.js';
 import type { ServedVersions } from './served-versions.js';
 
 const { O_RDONLY, O_TRUNC, W_OK, R_OK, X_OK } = constants;
@@ -59,7 +59,16 @@ export class AppraisingFs {
   }
 
   async getattr(path: string): Promise<FuseStat> {
-    const s = await this.attrs.stat(remotePath(path));
+    return this.fuseStat(await this.attrs.stat(remotePath(path)));
+  }
+
+  /** getattr answered from fresh cached attributes, or undefined (then call getattr). */
+  getattrCached(path: string): FuseStat | undefined {
+    const s = this.attrs.peekStat(remotePath(path));
+    return s && this.fuseStat(s);
+  }
+
+  private fuseStat(s: RemoteStat): FuseStat {
     return toFuseStat(s, s.type === 'file' ? this.served.mtimeMsFor(s) : undefined);
   }
 
@@ -121,10 +130,15 @@ export class AppraisingFs {
   }
 
   async release(fh: number): Promise<void> {
+    this.releaseSync(fh);
+  }
+
+  /** Unpins the handle's object; nothing to wait for (the shared descriptor stays open). */
+  releaseSync(fh: number): void {
     const h = this.handles.get(fh);
     if (!h) return;
     this.handles.delete(fh);
-    await h.obj.release();
+    h.obj.release();
   }
 
   statfs(): StatFs {

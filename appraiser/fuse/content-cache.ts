@@ -34,7 +34,8 @@ export interface CachedObject {
   readonly id: string;
   readonly fd: number;
   readonly size: number;
-  release(): Promise<void>;
+  /** Unpins the object (synchronous: descriptors are closed in the background). */
+  release(): void;
 }
 
 export interface CacheWriter {
@@ -172,7 +173,7 @@ export class ContentCache {
       id,
       fd: fh.fd,
       size: e.size,
-      release: async () => {
+      release: () => {
         if (released) return;
         released = true;
         e.pins--;

@@ -11,6 +11,7 @@
  * most `maxAttempts` times, then the open is refused. A mixed copy is never kept.
  */
 import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import { debuglog } from 'node:util';
 import type { ContentCache } from './content-cache.js';
 import { MountError } from './mount-error.js';
@@ -65,20 +66,33 @@ export async function fetchContent(o: FetchOptions): Promise<FetchedContent> {
     let total = 0;
     let overran = false;
     try {
-      const stream = o.tree.createReadStream(o.path);
+      // The client's own iterator when it has one: no stream buffering in
+      // between, and each chunk goes back to the client's buffer pool once it
+      // is hashed and written (no allocation, no GC per 1 MiB READ).
+      const chunks: AsyncIterable<Buffer> = o.tree.read ? o.tree.read(o.path) : o.tree.createReadStream(o.path);
+      const it = chunks[Symbol.asyncIterator]();
       try {
-        for await (const chunk of stream as AsyncIterable<Buffer>) {
+        for (let r = await it.next(); !r.done; r = await it.next()) {
+          const chunk = r.value;
           total += chunk.length;
           if (total > before.size) {
             overran = true;
             break;
           }
-          sha256.update(chunk);
-          other?.update(chunk);
-          await writer.write(chunk);
+          // The write runs on the thread pool while this thread hashes the same
+          // (read-only) bytes; the chunk is reused only after both are done.
+          const written = writer.write(chunk);
+          try {
+            sha256.update(chunk);
+            other?.update(chunk);
+          } finally {
+            await written;
+          }
+          o.tree.recycle?.(chunk);
         }
       } finally {
-        stream.destroy();
+        await it.return?.();
+        if (!o.tree.read) (chunks as Readable).destroy();
       }
       const after = await o.tree.stat(o.path);
       if (overran || total !== before.size || !sameVersion(before, after)) {

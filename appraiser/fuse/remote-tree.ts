@@ -46,6 +46,10 @@ export interface RemoteTree {
   access(path: string, mask: number): Promise<unknown>;
   /** Pipelined READs of the whole file, in order, with backpressure. */
   createReadStream(path: string, opts?: { start?: number; end?: number }): Readable;
+  /** The same READs as an async iterable, without a stream in between (preferred when present). */
+  read?(path: string): AsyncIterable<Buffer>;
+  /** Hands a chunk from read() back for reuse; the caller no longer touches it. */
+  recycle?(chunk: Buffer): void;
   /** null: the server lacks FATTR4_IMA; empty: the file has no metadata. Never cached. */
   getIma(path: string): Promise<Buffer | null>;
   close(): Promise<void>;

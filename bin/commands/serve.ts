@@ -12,7 +12,6 @@ import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { addAppraisalOptions, loadAppraisal, type AppraisalFlags } from '../appraisal-options.js';
-import { UsageError } from '../../client/errors.js';
 import { ImafsServerError, parseListen, startServer, DEFAULT_LISTEN } from '../../server/index.js';
 
 interface ServeFlags extends AppraisalFlags {
@@ -95,13 +94,6 @@ export function register(program: Command): void {
     .option('--handle-key <file>', 'key for file handles that survive restarts (created if missing)')
     .option('--max-connections <n>', 'refuse connections beyond this many', uint('--max-connections', 1, 65535));
   addAppraisalOptions(cmd);
-  cmd.action(async (dir: string, flags: ServeFlags) => {
-    try {
-      await serve(dir, flags);
-    } catch (err) {
-      // Bad flags or a missing export directory are usage errors (exit 2, bin/exit-codes.ts).
-      if (err instanceof ImafsServerError && err.code !== 'IMAFS_SERVER_LISTEN') throw new UsageError(`${err.message} [${err.code}]`, { cause: err });
-      throw err;
-    }
-  });
+  // Bad flags, keys or a missing export directory exit 2 through bin/exit-codes.ts.
+  cmd.action(async (dir: string, flags: ServeFlags) => serve(dir, flags));
 }

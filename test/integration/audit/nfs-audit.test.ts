@@ -96,6 +96,38 @@ describe('audit over imafs serve', () => {
   });
 });
 
+describe('audit over imafs serve --appraise strict (the server refuses failing files)', () => {
+  let t: TmpDir;
+  let key: TestKey;
+  let srv: ServeHandle | undefined;
+
+  before(async () => {
+    t = tmpDir('imafs-audit-srvappraise-');
+    mkdirSync(join(t.dir, 'keys'));
+    ({ key } = makeSignedTree(join(t.dir, 'tree'), join(t.dir, 'keys')));
+    srv = await startImafsServe(join(t.dir, 'tree'), { args: ['--appraise', 'strict', '--keys', key.cert] });
+  });
+
+  after(async () => {
+    await srv?.stop();
+    t?.cleanup();
+  });
+
+  test('content the server will not serve is a read error naming NFS4ERR_INTEGRITY; metadata-only verdicts unchanged', () => {
+    const r = imafs(['audit', '--keys', key.cert, '--format', 'json', srv!.url('')]);
+    assert.equal(r.status, 1, r.stderr);
+    const rep = JSON.parse(r.stdout) as JsonReport;
+    // unsigned.txt and weird.bin are judged by their metadata alone (no READ); tampered.bin and
+    // other-key.bin need their content, which the server refuses.
+    assert.deepEqual(rep.summary.byCode, { 'no-metadata': 1, ok: 4, 'read-error': 2, 'unknown-format': 1 });
+    for (const p of ['/tampered.bin', '/other-key.bin']) {
+      const f = rep.files.find((x) => x.path === p)!;
+      assert.equal(f.error?.status, 'NFS4ERR_INTEGRITY');
+      assert.match(f.reason, /NFS4ERR_INTEGRITY \(the server's own appraisal refused this file\)$/);
+    }
+  });
+});
+
 describe('audit over nfs-ganesha (legacy server, no FATTR4_IMA)', () => {
   let t: TmpDir;
   let key: TestKey;

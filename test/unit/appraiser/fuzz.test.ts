@@ -9,6 +9,9 @@ import { createHash, generateKeyPairSync, createPublicKey } from 'node:crypto';
 import {
   parseImaBlob, appraise, Keyring, VERDICT_CODES, signDigestBlob, hashAlgoByName, encodeDigestBlob, measurementAlgo,
 } from '../../../appraiser/index.js';
+import { loadX509Libs } from '../../../appraiser/io/load-x509-libs.js';
+
+const x509Libs = await loadX509Libs();
 
 // Deterministic PRNG so a failure is reproducible from the seed.
 function rng(seed: number): () => number {
@@ -43,7 +46,7 @@ describe('fuzz parseImaBlob / appraise', () => {
   const keyring = Keyring.fromSources([
     { data: Buffer.from(createPublicKey(rsa.privateKey).export({ type: 'spki', format: 'pem' }) as string), source: 'rsa.pub' },
     { data: Buffer.from(createPublicKey(ec.privateKey).export({ type: 'spki', format: 'pem' }) as string), source: 'ec.pub' },
-  ]);
+  ], [], x509Libs);
   const seeds: Buffer[] = [];
   for (const name of ['sha1', 'sha256', 'sha384', 'sha512']) {
     const algo = hashAlgoByName(name)!;

@@ -8,7 +8,10 @@ import assert from 'node:assert/strict';
 import { createHash, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { signDigestRaw, verifyDigestSignature, hashAlgoByName, parseCertificate } from '../../../appraiser/index.js';
 import { describePublicKey } from '../../../appraiser/core/certificate.js';
-import { decodeEcdsaDer, encodeEcdsaDer } from '../../../appraiser/core/ecdsa.js';
+import { loadX509Libs } from '../../../appraiser/io/load-x509-libs.js';
+import { DER } from '@noble/curves/abstract/weierstrass.js';
+
+const encodeEcdsaDer = (r: bigint, s: bigint): Buffer => Buffer.from(DER.hexFromSig({ r, s }), 'hex');
 
 function verifyKey(pub: KeyObject) {
   const d = describePublicKey(pub);
@@ -52,7 +55,7 @@ describe('prehashed signatures agree with node:crypto', () => {
     const algo = hashAlgoByName('sha256')!;
     const digest = createHash('sha256').update('x').digest();
     const sig = signDigestRaw(privateKey, algo, digest);
-    const { r, s } = decodeEcdsaDer(sig)!;
+    const { r, s } = DER.toSig(sig);
     const n = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
     assert.equal(verifyDigestSignature(vk, algo, digest, encodeEcdsaDer(r, s)), true);
     assert.equal(verifyDigestSignature(vk, algo, digest, encodeEcdsaDer(r + n, s)), false);
@@ -60,9 +63,30 @@ describe('prehashed signatures agree with node:crypto', () => {
     assert.equal(verifyDigestSignature(vk, algo, digest, Buffer.concat([sig, Buffer.from([0])])), false);
     const longForm = Buffer.concat([Buffer.from([0x30, 0x81, sig[1]]), sig.subarray(2)]);
     assert.equal(verifyDigestSignature(vk, algo, digest, longForm), false, 'non-minimal length');
-    assert.equal(decodeEcdsaDer(Buffer.from('3006020100020100', 'hex'))?.r, 0n);
-    assert.equal(decodeEcdsaDer(Buffer.from('30060201ff020101', 'hex')), null, 'negative integer');
-    assert.equal(decodeEcdsaDer(Buffer.from('3007020200010201 01', 'hex')), null, 'non-minimal integer');
+    // Hand-made DER signatures with r = 1 (valid range) but a negative or non-minimal integer.
+    assert.equal(verifyDigestSignature(vk, algo, digest, Buffer.from('30060201ff020101', 'hex')), false, 'negative integer');
+    assert.equal(verifyDigestSignature(vk, algo, digest, Buffer.from('300702020001020101', 'hex')), false, 'non-minimal integer');
+    assert.throws(() => DER.toSig(Buffer.from('30060201ff020101', 'hex')), /negative/);
+    assert.throws(() => DER.toSig(Buffer.from('300702020001020101', 'hex')), /leading zero/);
+  });
+
+  it('accepts high-S ECDSA signatures (OpenSSL and evmctl make them) and their low-S twin', () => {
+    for (const [curve, n] of [
+      ['P-256', 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n],
+      ['P-384', 0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n],
+    ] as const) {
+      const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: curve });
+      const vk = verifyKey(publicKey);
+      const algo = hashAlgoByName('sha256')!;
+      const digest = createHash('sha256').update(curve).digest();
+      const { r, s } = DER.toSig(signDigestRaw(privateKey, algo, digest));
+      const [low, high] = s > n / 2n ? [n - s, s] : [s, n - s];
+      for (const sv of [low, high]) {
+        const sig = encodeEcdsaDer(r, sv);
+        assert.equal(verifyDigestSignature(vk, algo, digest, sig), true, `${curve} s ${sv === high ? 'high' : 'low'}`);
+        assert.equal(verify('sha256', Buffer.from(curve), publicKey, sig), true, 'node agrees');
+      }
+    }
   });
 
   it('RSA signature of the wrong length fails', () => {
@@ -74,7 +98,8 @@ describe('prehashed signatures agree with node:crypto', () => {
     assert.equal(verifyDigestSignature(verifyKey(createPublicKey(privateKey)), algo, digest, sig), true);
   });
 
-  it('parseCertificate rejects garbage', () => {
-    assert.throws(() => parseCertificate(Buffer.from('not a certificate')));
+  it('parseCertificate rejects garbage', async () => {
+    const libs = await loadX509Libs();
+    assert.throws(() => parseCertificate(Buffer.from('not a certificate'), libs));
   });
 });
