@@ -14,8 +14,6 @@ import { ImafsAppraiserError } from '../appraiser/errors.js';
 import { Keyring } from '../appraiser/core/keyring.js';
 import { Policy, POLICY_MODES, defaultPolicyConfig, type PolicyConfig, type PolicyMode } from '../appraiser/core/policy.js';
 import { hashAlgoByName } from '../appraiser/core/hash-algo.js';
-import { loadKeyring } from '../appraiser/io/load-keyring.js';
-import { loadPolicyConfig } from '../appraiser/io/load-policy.js';
 
 export interface AppraisalFlags {
   keys?: string[];
@@ -47,7 +45,10 @@ export function addAppraisalOptions(cmd: Command): Command {
 
 /** The policy flags alone (no files read except --policy-file). */
 export async function policyFromFlags(flags: AppraisalFlags): Promise<Policy> {
-  const fromFile: Partial<PolicyConfig> = flags.policyFile ? await loadPolicyConfig(flags.policyFile) : {};
+  // File loaders are imported on use so commands that only define these flags start fast.
+  const fromFile: Partial<PolicyConfig> = flags.policyFile
+    ? await (await import('../appraiser/io/load-policy.js')).loadPolicyConfig(flags.policyFile)
+    : {};
   const cfg: Partial<PolicyConfig> = { ...fromFile };
   if (flags.policy !== undefined) {
     if (!POLICY_MODES.includes(flags.policy as PolicyMode)) throw new ImafsAppraiserError('IMAFS_CONFIG', `--policy must be one of ${POLICY_MODES.join(', ')}, not '${flags.policy}'`);
@@ -69,6 +70,8 @@ export async function policyFromFlags(flags: AppraisalFlags): Promise<Policy> {
 /** Parsed flags -> loaded keyring and policy. Throws ImafsAppraiserError (exit 2) naming the bad file. */
 export async function loadAppraisal(flags: AppraisalFlags): Promise<Appraisal> {
   const policy = await policyFromFlags(flags);
-  const keyring = flags.keys?.length || flags.ca?.length ? await loadKeyring({ keys: flags.keys ?? [], ca: flags.ca ?? [] }) : Keyring.empty();
+  const keyring = flags.keys?.length || flags.ca?.length
+    ? await (await import('../appraiser/io/load-keyring.js')).loadKeyring({ keys: flags.keys ?? [], ca: flags.ca ?? [] })
+    : Keyring.empty();
   return { keyring, policy };
 }

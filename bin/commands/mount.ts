@@ -13,7 +13,6 @@ import { addAppraisalOptions, loadAppraisal, type AppraisalFlags } from '../appr
 import { addClientOptions, clientOptionsFromFlags, type ClientFlags } from '../client-options.js';
 import { notifyParent, startDaemon } from '../../appraiser/fuse/daemonize.js';
 import { expandMountOptions, parseSeconds, parseSize } from '../../appraiser/fuse/mount-options.js';
-import { startMount } from '../../appraiser/fuse/run-mount.js';
 import { defaultDaemonLog, defaultPidFile } from '../../appraiser/fuse/state-files.js';
 
 interface MountFlags extends AppraisalFlags, ClientFlags {
@@ -108,6 +107,8 @@ export async function mountAction(source: string, mountpointArg: string, given: 
   }
   try {
     const { policy, keyring } = await loadAppraisal(opts);
+    // The FUSE/NFS machinery loads only here, in the process that mounts.
+    const { startMount } = await import('../../appraiser/fuse/run-mount.js');
     const m = await startMount({
       source, mountpoint, policy, keyring: keyring.size > 0 ? keyring : null, clientOptions: clientOptionsFromFlags(opts),
       log: opts.log, logJson: opts.logJson, cacheDir: opts.cacheDir ?? defaultCacheDir(), cacheSize: opts.cacheSize,
