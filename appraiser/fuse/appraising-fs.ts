@@ -10,7 +10,7 @@ import type { CachedObject } from './content-cache.js';
 import { FsErrno } from './errno-map.js';
 import { toFuseStat, type FuseStat } from './fuse-stat.js';
 import type { OpenPipeline } from './open-pipeline.js';
-import { remotePath, type RemoteStat, type RemoteTree } from './remote-tree.js';
+import { remotePath, type RemoteTree } from './remote-tree.js';
 import type { ServedVersions } from './served-versions.js';
 
 const { O_RDONLY, O_TRUNC, W_OK, R_OK, X_OK } = constants;
@@ -25,7 +25,8 @@ const ACCESS4_EXECUTE = 0x20;
 
 interface Handle {
   obj: CachedObject;
-  fileid: bigint;
+  /** The FUSE path it was opened by: the page cache it feeds is that path's. */
+  path: string;
   contentId: string;
 }
 
@@ -59,17 +60,8 @@ export class AppraisingFs {
   }
 
   async getattr(path: string): Promise<FuseStat> {
-    return this.fuseStat(await this.attrs.stat(remotePath(path)));
-  }
-
-  /** getattr answered from fresh cached attributes, or undefined (then call getattr). */
-  getattrCached(path: string): FuseStat | undefined {
-    const s = this.attrs.peekStat(remotePath(path));
-    return s && this.fuseStat(s);
-  }
-
-  private fuseStat(s: RemoteStat): FuseStat {
-    return toFuseStat(s, s.type === 'file' ? this.served.mtimeMsFor(s) : undefined);
+    const s = await this.attrs.stat(remotePath(path));
+    return toFuseStat(s, s.type === 'file' ? this.served.mtimeMsFor(s, path) : undefined);
   }
 
   async readdir(path: string): Promise<string[]> {
@@ -103,7 +95,7 @@ export class AppraisingFs {
     let fh = this.nextFh;
     while (this.handles.has(fh)) fh = fh >= 0x7fffffff ? 1 : fh + 1;
     this.nextFh = fh >= 0x7fffffff ? 1 : fh + 1;
-    this.handles.set(fh, { obj: opened.obj, fileid: opened.stat.fileid, contentId: opened.contentId });
+    this.handles.set(fh, { obj: opened.obj, path, contentId: opened.contentId });
     return fh;
   }
 
@@ -116,7 +108,7 @@ export class AppraisingFs {
   readSync(fh: number, buf: Buffer, len: number, pos: number): number {
     const h = this.handles.get(fh);
     if (!h) throw new FsErrno('EBADF');
-    if (this.served.current(h.fileid) !== h.contentId) throw new FsErrno('ESTALE', 'a newer version of this file was opened');
+    if (this.served.current(h.path) !== h.contentId) throw new FsErrno('ESTALE', 'a newer version of this file was opened');
     const n = Math.max(0, Math.min(len, h.obj.size - pos));
     return n === 0 ? 0 : readSync(h.obj.fd, buf, 0, n, pos);
   }
@@ -130,15 +122,10 @@ export class AppraisingFs {
   }
 
   async release(fh: number): Promise<void> {
-    this.releaseSync(fh);
-  }
-
-  /** Unpins the handle's object; nothing to wait for (the shared descriptor stays open). */
-  releaseSync(fh: number): void {
     const h = this.handles.get(fh);
     if (!h) return;
     this.handles.delete(fh);
-    h.obj.release();
+    await h.obj.release();
   }
 
   statfs(): StatFs {

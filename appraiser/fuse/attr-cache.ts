@@ -10,8 +10,6 @@ import type { RemoteDirEntry, RemoteStat, RemoteTree } from './remote-tree.js';
 interface Slot<T> {
   at: number;
   value: Promise<T>;
-  /** The value once it arrived, for synchronous hits. */
-  settled?: T;
 }
 
 export class AttrCache {
@@ -32,24 +30,13 @@ export class AttrCache {
     if (hit && t - hit.at < this.ttlMs) return hit.value;
     if (map.size >= this.maxEntries) map.clear();
     const value = load();
-    const slot: Slot<T> = { at: t, value };
+    const slot = { at: t, value };
     map.set(key, slot);
-    value.then((v) => { slot.settled = v; }, () => undefined);
     // Failures are not cached: the next call asks the server again.
     value.catch(() => {
       if (map.get(key) === slot) map.delete(key);
     });
     return value;
-  }
-
-  /**
-   * The cached attributes when they are fresh and already here, else undefined.
-   * FUSE asks for a file's attributes right after each open (auto_cache); this
-   * answers it without a promise round.
-   */
-  peekStat(path: string): RemoteStat | undefined {
-    const hit = this.stats.get(path);
-    return hit && this.now() - hit.at < this.ttlMs ? hit.settled : undefined;
   }
 
   stat(path: string): Promise<RemoteStat> {
@@ -61,7 +48,7 @@ export class AttrCache {
       const entries = await this.tree.readdir(path);
       const t = this.now();
       for (const e of entries) {
-        if (e.stat) this.stats.set(path === '' ? e.name : `${path}/${e.name}`, { at: t, value: Promise.resolve(e.stat), settled: e.stat });
+        if (e.stat) this.stats.set(path === '' ? e.name : `${path}/${e.name}`, { at: t, value: Promise.resolve(e.stat) });
       }
       return entries;
     });
@@ -73,6 +60,6 @@ export class AttrCache {
 
   /** Fresh attributes seen by an open replace the cached ones. */
   put(path: string, stat: RemoteStat): void {
-    this.stats.set(path, { at: this.now(), value: Promise.resolve(stat), settled: stat });
+    this.stats.set(path, { at: this.now(), value: Promise.resolve(stat) });
   }
 }

@@ -34,8 +34,7 @@ export interface CachedObject {
   readonly id: string;
   readonly fd: number;
   readonly size: number;
-  /** Unpins the object (synchronous: descriptors are closed in the background). */
-  release(): void;
+  release(): Promise<void>;
 }
 
 export interface CacheWriter {
@@ -173,7 +172,7 @@ export class ContentCache {
       id,
       fd: fh.fd,
       size: e.size,
-      release: () => {
+      release: async () => {
         if (released) return;
         released = true;
         e.pins--;

@@ -91,7 +91,8 @@ export async function fetchContent(o: FetchOptions): Promise<FetchedContent> {
           o.tree.recycle?.(chunk);
         }
       } finally {
-        await it.return?.();
+        // Ends the READs (and CLOSEs) when we stopped early; its errors cannot matter then.
+        await it.return?.().catch(() => undefined);
         if (!o.tree.read) (chunks as Readable).destroy();
       }
       const after = await o.tree.stat(o.path);

@@ -95,15 +95,9 @@ export async function mountFuse(mountpoint: string, fs: AppraisingFs, o: FuseMou
     const n = typeof errno === 'number' && errno > 0 && (err as Error).name === 'FsErrno' ? errno : errnoFor(err, integrityStatus).errno || EIO;
     cb(-n, ...rest);
   };
-  const getattr = (path: string, cb: Cb): void => {
-    const hit = fs.getattrCached(path);
-    if (hit) return cb(0, hit);
-    fs.getattr(path).then((st) => cb(0, st), (e) => fail(cb, e));
-  };
   const ops: Record<string, Cb> = {
-    getattr: (path, cb) => getattr(path as string, cb as Cb),
-    // libfuse's auto_cache asks right after every open, when the open has just refreshed the attributes.
-    fgetattr: (path, _fd, cb) => getattr(path as string, cb as Cb),
+    getattr: (path, cb) => void fs.getattr(path as string).then((st) => (cb as Cb)(0, st), (e) => fail(cb as Cb, e)),
+    fgetattr: (path, _fd, cb) => void fs.getattr(path as string).then((st) => (cb as Cb)(0, st), (e) => fail(cb as Cb, e)),
     readdir: (path, cb) => void fs.readdir(path as string).then((names) => (cb as Cb)(0, names), (e) => fail(cb as Cb, e)),
     readlink: (path, cb) => void fs.readlink(path as string).then((t) => (cb as Cb)(0, t), (e) => fail(cb as Cb, e)),
     access: (path, mode, cb) => void fs.access(path as string, mode as number).then(() => (cb as Cb)(0), (e) => fail(cb as Cb, e)),
@@ -117,10 +111,7 @@ export async function mountFuse(mountpoint: string, fs: AppraisingFs, o: FuseMou
       }
       (cb as Cb)(n);
     },
-    release: (_path, fh, cb) => {
-      fs.releaseSync(fh as number);
-      (cb as Cb)(0);
-    },
+    release: (_path, fh, cb) => void fs.release(fh as number).then(() => (cb as Cb)(0), () => (cb as Cb)(0)),
     statfs: (_path, cb) => (cb as Cb)(0, fs.statfs()),
   };
   const fuse = new Fuse(mountpoint, ops, { timeout: false });

@@ -109,7 +109,7 @@ export class OpenPipeline {
         }
         this.touch(a);
         this.o.attrs.put(rpath, a.stat);
-        this.o.served.noteOpen(a.stat, a.contentId);
+        this.o.served.noteOpen(a.stat, a.contentId, path);
         return { obj, stat: a.stat, contentId: a.contentId };
       }
       throw new FsErrno('EIO', `${path}: content evicted repeatedly`);

@@ -15,38 +15,48 @@
 import { msOf } from './fuse-stat.js';
 import type { RemoteStat } from './remote-tree.js';
 
+/**
+ * Keyed by the FUSE path when the caller gives one: libfuse (high-level API)
+ * keeps one node, hence one kernel inode and page cache, per path. A file
+ * replaced on the server by another (rename over it: new fileid, possibly the
+ * same mtime and size) is then still compared with what this path served
+ * last. Without a path the fileid is the key.
+ */
+type Key = string | bigint;
+
 interface Served {
   contentId: string;
+  fileid: bigint;
   change: bigint;
   size: number;
   mtimeMs: number;
 }
 
 export class ServedVersions {
-  private readonly byFile = new Map<bigint, Served>();
+  private readonly byKey = new Map<Key, Served>();
 
   /** Records what an open serves; returns the mtime (ms) to report for it. */
-  noteOpen(stat: RemoteStat, contentId: string): number {
-    const prev = this.byFile.get(stat.fileid);
+  noteOpen(stat: RemoteStat, contentId: string, key: Key = stat.fileid): number {
+    const prev = this.byKey.get(key);
     let mtimeMs = msOf(stat.mtime);
     if (prev && prev.contentId === contentId && prev.size === stat.size) {
-      if (prev.change === stat.change) return prev.mtimeMs;
+      if (prev.change === stat.change && prev.fileid === stat.fileid) return prev.mtimeMs;
     } else if (prev && prev.mtimeMs === mtimeMs && prev.size === stat.size && prev.contentId !== contentId) {
       mtimeMs = prev.mtimeMs + 1;
     }
-    this.byFile.set(stat.fileid, { contentId, change: stat.change, size: stat.size, mtimeMs });
+    this.byKey.set(key, { contentId, fileid: stat.fileid, change: stat.change, size: stat.size, mtimeMs });
     return mtimeMs;
   }
 
   /** The mtime (ms) getattr reports for these attributes. */
-  mtimeMsFor(stat: RemoteStat): number {
-    const s = this.byFile.get(stat.fileid);
-    if (s && s.change === stat.change && s.size === stat.size) return s.mtimeMs;
+  mtimeMsFor(stat: RemoteStat, key: Key = stat.fileid): number {
+    const s = this.byKey.get(key);
+    if (s && s.fileid === stat.fileid && s.change === stat.change && s.size === stat.size) return s.mtimeMs;
     return msOf(stat.mtime);
   }
 
-  /** The content id the latest open of this file serves. */
-  current(fileid: bigint): string | undefined {
-    return this.byFile.get(fileid)?.contentId;
+  /** The content id the latest open of this file (path) serves. */
+  current(key: Key): string | undefined {
+    return this.byKey.get(key)?.contentId;
   }
 }
