@@ -18,17 +18,13 @@ import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { evmSign, makeKey, tmpDir } from '../test/helpers/ima-keys.js';
 import { Policy, appraiseFile, appraiseFileSync, loadKeyring, loadSigningKey, signFile } from '../appraiser/index.js';
+import { median, writeRandom } from './lib/measure.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CLI = resolve(here, '../bin/imafs.js');
 const BIG = 256 * 1024 * 1024;
 const SMALL_COUNT = Number(process.env.IMAFS_BENCH_SMALL ?? 10_000);
 const RUNS = Number(process.env.IMAFS_BENCH_RUNS ?? 5);
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 interface Timing { wall: number; cpu: number }
 
@@ -53,16 +49,6 @@ async function timeAsync(fn: () => Promise<void>): Promise<Timing> {
   await fn();
   const c = process.cpuUsage(c0);
   return { wall: Number(process.hrtime.bigint() - t0) / 1e6, cpu: (c.user + c.system) / 1000 };
-}
-
-function writeRandom(file: string, size: number): void {
-  const fd = openSync(file, 'w');
-  const chunk = Buffer.allocUnsafe(1 << 20);
-  for (let left = size; left > 0; left -= chunk.length) {
-    randomFillSync(chunk);
-    writeSync(fd, chunk, 0, Math.min(left, chunk.length));
-  }
-  closeSync(fd);
 }
 
 function fmt(xs: Timing[]): { wall: number; cpu: number } {

@@ -21,11 +21,12 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { NfsClient } from '../client/nfs-client.js';
 import { startGanesha } from '../test/helpers/ganesha.js';
+import { median, processCpuMs } from './lib/measure.js';
 
 const MIB = Number(process.env.IMAFS_BENCH_MIB ?? 256);
 const RUNS = Number(process.env.IMAFS_BENCH_RUNS ?? 5);
@@ -34,24 +35,6 @@ const IMAFS = fileURLToPath(new URL('../bin/imafs.js', import.meta.url));
 const TIMED = '"$@" >/dev/null; rc=$?; times >&2; exit $rc';
 
 interface Sample { wallMs: number; cpuMs: number; serverMs: number }
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-/** CPU time (utime + stime) of a process so far, in ms; 0 when unknown. */
-function processCpuMs(pid: number | undefined): number {
-  if (pid === undefined) return 0;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    // Fields 14 and 15 of proc(5), in clock ticks (USER_HZ, 100 on Linux).
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return 0;
-  }
-}
 
 /** `1m2.345s` -> ms */
 function parseTimes(s: string): number {

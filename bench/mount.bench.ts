@@ -18,13 +18,13 @@
  * stopped at the end, also on failure.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { randomFillSync } from 'node:crypto';
+import { chmodSync, closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { evmSign, makeKey, tmpDir, type TestKey } from '../test/helpers/ima-keys.js';
 import { startImafsServe } from '../test/helpers/imafs-serve.js';
 import { mountId } from '../appraiser/fuse/state-files.js';
+import { median, writeRandom, processCpuMs as cpuMs } from './lib/measure.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CLI = resolve(here, '../bin/imafs.js');
@@ -34,11 +34,6 @@ const HUGE = Number(process.env.IMAFS_BENCH_HUGE ?? 2 * 1024 * 1024 * 1024);
 const EXECS = Number(process.env.IMAFS_BENCH_EXECS ?? 1000);
 /** Which parts to run, e.g. IMAFS_BENCH_MOUNT_PARTS=ad (default all). */
 const PARTS = process.env.IMAFS_BENCH_MOUNT_PARTS ?? 'abcd';
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 function sh(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, toNull = false): number {
   const devnull = toNull ? openSync('/dev/null', 'w') : 'ignore';
@@ -50,26 +45,8 @@ function sh(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, toNull = f
   return ms;
 }
 
-function writeRandom(file: string, size: number): void {
-  const fd = openSync(file, 'w');
-  const chunk = Buffer.allocUnsafe(1 << 20);
-  for (let left = size; left > 0; left -= chunk.length) {
-    randomFillSync(chunk);
-    writeSync(fd, chunk, 0, Math.min(left, chunk.length));
-  }
-  closeSync(fd);
-}
-
 const MiB = 1024 * 1024;
 const line = (s: string): void => { process.stdout.write(`${s}\n`); };
-
-/** CPU time (user+system, ms) of a process so far, from /proc/PID/stat (clock ticks of 10 ms). */
-function cpuMs(pid: number | 'children'): number {
-  const f = readFileSync(`/proc/${pid === 'children' ? 'self' : pid}/stat`, 'utf8');
-  const v = f.slice(f.lastIndexOf(')') + 2).split(' ').map(Number);
-  // Fields after the command: state(3) ... utime(14) stime(15) cutime(16) cstime(17), counted from 1.
-  return pid === 'children' ? (v[13] + v[14]) * 10 : (v[11] + v[12]) * 10;
-}
 
 /** Wall time of fn, and the CPU spent meanwhile by the given processes and by this process's waited-for children. */
 function measured(fn: () => number, pids: number[]): { ms: number; cpu: number[]; childCpu: number } {

@@ -17,16 +17,11 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startGanesha } from '../test/helpers/ganesha.js';
 import { startImafsServe } from '../test/helpers/imafs-serve.js';
+import { median } from './lib/measure.js';
 
 const MIB = Number(process.env.IMAFS_BENCH_MIB ?? 256);
 const RUNS = Number(process.env.IMAFS_BENCH_RUNS ?? 5);
 const IMAFS = fileURLToPath(new URL('../bin/imafs.js', import.meta.url));
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 /** Wall time of one process writing to /dev/null; rejects on a non-zero exit. */
 async function timeProcess(cmd: string, args: string[]): Promise<number> {
