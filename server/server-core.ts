@@ -99,7 +99,7 @@ export class ServerCore extends EventEmitter {
   async fattrOf(ctx: OpContext, n: FsNode, want: readonly number[], rdattrError?: number): Promise<RawFattr> {
     const ima = want.includes(this.imaAttr) && ctx.minor >= 2 ? await readIma(this.files, n) : undefined;
     const statfs = needsStatfs(want) ? await this.fs.statfs() : undefined;
-    const f = nodeFattr({ node: n, minor: ctx.minor, settings: this.attrSettings, statfs, ima, rdattrError });
+    const f = nodeFattr({ node: n, minor: ctx.minor, settings: this.attrSettings, statfs, ima, rdattrError, want });
     return encodeFattr(f, this.attrConfig, want);
   }
 

@@ -73,6 +73,8 @@ export interface AttrInputs {
   /** FATTR4_IMA value, needed only when asked for. */
   ima?: Buffer;
   rdattrError?: number;
+  /** The attributes asked for: the file handle is MACed only when FILEHANDLE is among them. */
+  want?: readonly number[];
 }
 
 const STATFS_ATTRS: ReadonlySet<number> = new Set([
@@ -105,7 +107,7 @@ export function nodeFattr(i: AttrInputs): Fattr {
     caseInsensitive: false,
     casePreserving: true,
     chownRestricted: true,
-    filehandle: i.node.fh,
+    filehandle: !i.want || i.want.includes(FATTR4.FILEHANDLE) ? i.node.fh : undefined,
     fileid: st.ino,
     homogeneous: true,
     maxFileSize: 0x7fffffffffffffffn,

@@ -30,6 +30,11 @@ export interface FsNode {
   readonly rel: string;
   readonly abs: string;
   readonly st: BigIntStats;
+  /**
+   * The handle, MACed on first use: most LOOKUPs and PUTROOTFHs are never
+   * followed by GETFH or a FILEHANDLE attribute, and a MAC costs more than the
+   * lstat. Shared, never to be modified.
+   */
   readonly fh: Buffer;
 }
 
@@ -105,7 +110,15 @@ export class ExportFs {
     const id = idOf(st);
     const key = inodeKey(id);
     this.paths.set(key, rel);
-    return { id, key, rel, abs, st, fh: fh ? Buffer.from(fh) : this.handles.encode(id) };
+    const handles = this.handles;
+    // The presented handle is copied: the wire buffer it points into is reused.
+    let memo: Buffer | undefined = fh ? Buffer.from(fh) : undefined;
+    return {
+      id, key, rel, abs, st,
+      get fh(): Buffer {
+        return (memo ??= handles.encode(id));
+      },
+    };
   }
 
   /** The root node, re-stat'ed (its attributes change). */

@@ -8,7 +8,7 @@
  * follow a final symlink either), so the attribute read or written is the
  * handle's, never that of something a symlink points at.
  */
-import { getAttribute, removeAttribute, setAttribute } from '@napi-rs/xattr';
+import { getAttributeSync, removeAttribute, setAttribute } from '@napi-rs/xattr';
 import { promisify } from 'node:util';
 import fs from 'node:fs';
 import { isDir, isReg, type FsNode } from './export-fs.js';
@@ -35,18 +35,24 @@ async function withFd<T>(files: OpenFiles, n: FsNode, fn: (p: string) => Promise
   }
 }
 
-/** The blob, or an empty buffer when the object has none (symlinks and devices never have one). */
+/**
+ * The blob, or an empty buffer when the object has none (symlinks and devices
+ * never have one). Synchronous on the event loop, like the lstat of every
+ * node: a getxattr of a cached inode takes microseconds, far less than the
+ * thread-pool round trips an async version costs (about 250 us of CPU).
+ */
 export async function readIma(files: OpenFiles, n: FsNode): Promise<Buffer> {
   if (!isReg(n.st) && !isDir(n.st)) return Buffer.alloc(0);
-  return await withFd(files, n, async (p) => {
-    try {
-      const v = await getAttribute(p, IMA_XATTR);
-      return v ? Buffer.from(v) : Buffer.alloc(0);
-    } catch (err) {
-      if (noData(err)) return Buffer.alloc(0);
-      throw fsErrorFrom(err, n.rel);
-    }
-  });
+  const fd = files.openVerifiedSync(n);
+  try {
+    const v = getAttributeSync(n.abs, IMA_XATTR);
+    return v ? Buffer.from(v) : Buffer.alloc(0);
+  } catch (err) {
+    if (noData(err)) return Buffer.alloc(0);
+    throw fsErrorFrom(err, n.rel);
+  } finally {
+    try { fs.closeSync(fd); } catch { /* already closed */ }
+  }
 }
 
 /** draft §4.3: replaces the blob; an empty value removes it. */

@@ -64,6 +64,30 @@ export class OpenFiles {
     }
   }
 
+  /**
+   * The same checks without thread-pool hops, for metadata reads (FATTR4_IMA):
+   * open, fstat and readlink of a cached dentry take microseconds each, while
+   * each async round trip costs tens (five of them made a GETATTR of
+   * FATTR4_IMA cost ~250 us of server CPU).
+   */
+  openVerifiedSync(n: FsNode): number {
+    let fd: number;
+    try {
+      fd = fs.openSync(n.abs, fsc.O_RDONLY | fsc.O_NOFOLLOW | fsc.O_NONBLOCK);
+    } catch (err) {
+      throw fsErrorFrom(err, n.rel);
+    }
+    try {
+      const st = fs.fstatSync(fd, { bigint: true });
+      if (st.dev !== n.id.dev || st.ino !== n.id.ino) throw new FsError('STALE', `${n.rel} changed while opening`);
+      if (!this.exp.contains(fs.readlinkSync(`/proc/self/fd/${fd}`))) throw new FsError('STALE', `${n.rel} resolves outside the export`);
+      return fd;
+    } catch (err) {
+      try { fs.closeSync(fd); } catch { /* already closed */ }
+      throw fsErrorFrom(err, n.rel);
+    }
+  }
+
   private async acquire(n: FsNode): Promise<Entry> {
     const hit = this.lru.get(n.key);
     if (hit && !hit.dead) {
