@@ -18,6 +18,7 @@ import { statFromFattr, STAT_ATTRS, type NfsStat } from './nfs-stat.js';
 import { PathWalker } from './path-walker.js';
 import { pipelinedRead } from './read-stream.js';
 import { readAllEntries, type DirEntry } from './readdir.js';
+import { readSmallBatch } from './small-read.js';
 import { credentialFor } from './rpc/auth.js';
 import { RpcClient } from './rpc/rpc-client.js';
 import { op, resultOf, type OpCall } from './session/compound-call.js';
@@ -69,7 +70,7 @@ export class NfsClient {
   /** Whether the server lists FATTR4_IMA in supported_attrs (draft §4.2). */
   imaSupported = false;
   /** Counters for diagnostics and tests. */
-  readonly stats = { readdirRounds: 0 };
+  readonly stats = { readdirRounds: 0, smallReads: 0, smallFallbacks: 0 };
 
   private constructor(loc: NfsLocation, o: ResolvedOptions) {
     this.location = loc;
@@ -167,10 +168,41 @@ export class NfsClient {
     return decodeFattr(resultOf(res, 1, getattrOp).resok!.objAttributes, this.o.attrs);
   }
 
-  /** Every entry of a directory (several READDIR rounds when needed). */
-  async readdir(p: PathOrNode): Promise<DirEntry[]> {
+  /**
+   * Every entry of a directory (several READDIR rounds when needed). With
+   * `ima` (and a server that supports it) each entry also carries FATTR4_IMA
+   * from this listing, for an appraisal done right away; never cache it
+   * (draft §4.4).
+   */
+  async readdir(p: PathOrNode, o: { ima?: boolean } = {}): Promise<DirEntry[]> {
     const n = await this.node(p);
-    return await readAllEntries(this.session, this.o.attrs, n.fh, n.path, this.supported, () => { this.stats.readdirRounds++; });
+    const extra = o.ima && this.imaSupported ? [this.o.attrs.imaAttr] : [];
+    return await readAllEntries(this.session, this.o.attrs, n.fh, n.path, this.supported, () => { this.stats.readdirRounds++; }, extra);
+  }
+
+  /** Largest file readSmall() fetches with one READ (size + 1 must fit one READ). */
+  get smallReadLimit(): number {
+    return this.chunkSize() - 1;
+  }
+
+  /**
+   * Whole small files in few round trips: one COMPOUND per batch of files
+   * (PUTFH, READ with the anonymous stateid per file), no OPEN or CLOSE.
+   * A file the server refuses under the anonymous stateid, one larger than
+   * one READ, or one whose size changed since `size` was learned is read the
+   * ordinary way (OPEN/READ/CLOSE) instead, so every slot gets the bytes.
+   */
+  async readSmall(files: readonly { fh: Buffer; size: number; path?: string }[]): Promise<Buffer[]> {
+    const got = await readSmallBatch(this.session, files, this.chunkSize());
+    this.stats.smallReads += got.filter((b) => b !== null).length;
+    return await Promise.all(got.map(async (b, i) => {
+      if (b) return b;
+      this.stats.smallFallbacks++;
+      const parts: Buffer[] = [];
+      const f = files[i];
+      for await (const c of this.read({ fh: f.fh, path: f.path ?? '<fh>', stat: undefined as unknown as NfsStat })) parts.push(Buffer.from(c));
+      return Buffer.concat(parts);
+    }));
   }
 
   /** The target of a symlink, as text. */

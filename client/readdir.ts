@@ -17,6 +17,12 @@ export interface DirEntry {
   fh: Buffer | undefined;
   /** rdattr_error for this entry, e.g. "NFS4ERR_ACCESS"; undefined when its attributes came. */
   error: string | undefined;
+  /**
+   * FATTR4_IMA from this listing when asked for (readdir `{ ima: true }`):
+   * empty when the file has none. A value of this one pass, for an appraisal
+   * done right away, never to be kept (draft §4.4).
+   */
+  ima?: Buffer;
 }
 
 /** Directory bytes per READDIR reply: small enough that big directories take several rounds. */
@@ -31,8 +37,8 @@ const MAX_ROUNDS = 100_000;
  * eof. Each entry asks for rdattr_error, so one unreadable entry is reported
  * on that entry instead of failing the listing (RFC 8881 §5.8.1.12).
  */
-export async function readAllEntries(session: NfsSession, attrs: AttrConfig, fh: Buffer, path: string, supported: ReadonlySet<number>, onRound?: () => void): Promise<DirEntry[]> {
-  const want = [FATTR4.RDATTR_ERROR, FATTR4.FILEHANDLE, ...STAT_ATTRS].filter((a) => supported.size === 0 || supported.has(a) || a === FATTR4.RDATTR_ERROR);
+export async function readAllEntries(session: NfsSession, attrs: AttrConfig, fh: Buffer, path: string, supported: ReadonlySet<number>, onRound?: () => void, extra: readonly number[] = []): Promise<DirEntry[]> {
+  const want = [FATTR4.RDATTR_ERROR, FATTR4.FILEHANDLE, ...STAT_ATTRS, ...extra].filter((a) => supported.size === 0 || supported.has(a) || a === FATTR4.RDATTR_ERROR);
   const mask = [...new Set(want)].sort((a, b) => a - b);
   const out: DirEntry[] = [];
   let cookie = 0n;
@@ -55,6 +61,7 @@ export async function readAllEntries(session: NfsSession, attrs: AttrConfig, fh:
         stat,
         fh: f.filehandle ? Buffer.from(f.filehandle) : undefined,
         error: failed ? statusName(f.rdattrError!) : undefined,
+        ...(extra.includes(attrs.imaAttr) && !failed ? { ima: f.ima ? Buffer.from(f.ima) : Buffer.alloc(0) } : {}),
       });
     }
     if (ok.eof) return out;

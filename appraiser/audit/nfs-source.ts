@@ -1,8 +1,13 @@
 /**
  * An NFS export as an audit source, through the client's public API only.
- * The IMA value is fetched with its own GETATTR for every file and never
- * cached (draft §4.4); `imaSupported` comes from the server's supported_attrs
- * (draft §4.2), so against a legacy server no file is even asked for it.
+ * Each READDIR also asks for FATTR4_IMA, so a file's value comes from the
+ * listing that found it and is used once, for the appraisal that follows
+ * right away; it is never cached beyond that (draft §4.4). Files without a
+ * value from the listing get their own GETATTR. `imaSupported` comes from
+ * the server's supported_attrs (draft §4.2), so against a legacy server no
+ * file is even asked for it. Small files are fetched whole, several per
+ * COMPOUND (client readSmall), requests from parallel workers coalesced
+ * within one event-loop turn.
  */
 import { NfsClient, type NfsNode } from '../../client/nfs-client.js';
 import type { NfsClientOptions } from '../../client/client-options.js';
@@ -17,7 +22,21 @@ function clientPath(p: string): string {
   return p === '' ? '/' : `/${p}`;
 }
 
+/** An NfsNode plus, for one use, the FATTR4_IMA value the listing carried. */
+interface ListedNode extends NfsNode {
+  ima?: Buffer;
+}
+
+interface Pending {
+  fh: Buffer;
+  size: number;
+  path: string;
+  resolve: (b: Buffer) => void;
+  reject: (e: unknown) => void;
+}
+
 export class NfsSource implements AuditSource {
+  private queue: Pending[] = [];
   constructor(private readonly client: NfsClient) {}
 
   get imaSupported(): boolean {
@@ -43,13 +62,13 @@ export class NfsSource implements AuditSource {
   }
 
   async list(dir: AuditEntry): Promise<AuditEntry[]> {
-    const entries = await this.client.readdir(this.target(dir));
+    const entries = await this.client.readdir(this.target(dir), { ima: this.client.imaSupported });
     const parent = (dir.ref as NfsNode | undefined)?.path ?? `${this.client.location.path.replace(/\/$/, '')}/${dir.path}`;
     return entries.map((e) => {
       const path = joinPath(dir.path, e.name);
       const entry: AuditEntry = { path, type: entryType(e.type), size: e.size, mode: e.stat?.mode ?? 0 };
       // The handle from READDIR saves a LOOKUP walk per file for GETATTR and READ.
-      if (e.fh && e.stat) entry.ref = { fh: e.fh, path: `${parent.replace(/\/$/, '')}/${e.name}`, stat: e.stat } satisfies NfsNode;
+      if (e.fh && e.stat) entry.ref = { fh: e.fh, path: `${parent.replace(/\/$/, '')}/${e.name}`, stat: e.stat, ...(e.ima ? { ima: e.ima } : {}) } satisfies ListedNode;
       if (e.error) entry.error = { code: 'IMAFS_NFS_STATUS', status: e.error, message: `READDIR ${this.client.location.path.replace(/\/$/, '')}/${path}: cannot read attributes: ${e.error}` };
       return entry;
     });
@@ -60,12 +79,43 @@ export class NfsSource implements AuditSource {
   }
 
   async readIma(file: AuditEntry): Promise<Buffer> {
+    const ref = file.ref as ListedNode | undefined;
+    if (ref?.ima) {
+      // Used once: a second appraisal of this entry asks the server again.
+      const v = ref.ima;
+      delete ref.ima;
+      return v;
+    }
     // null only from a legacy server; the engine checks imaSupported first.
     return (await this.client.getIma(this.target(file))) ?? Buffer.alloc(0);
   }
 
   read(file: AuditEntry): AsyncIterable<Buffer> {
-    return this.client.read(this.target(file));
+    const ref = file.ref as NfsNode | undefined;
+    if (!ref || file.type !== 'file' || ref.stat.type !== 'file' || ref.stat.size > this.client.smallReadLimit) return this.client.read(this.target(file));
+    const self = this;
+    return {
+      async *[Symbol.asyncIterator]() {
+        yield await self.readSmall(ref);
+      },
+    };
+  }
+
+  private readSmall(ref: NfsNode): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      if (this.queue.length === 0) setImmediate(() => this.flush());
+      this.queue.push({ fh: ref.fh, size: ref.stat.size, path: ref.path, resolve, reject });
+    });
+  }
+
+  private flush(): void {
+    const batch = this.queue;
+    this.queue = [];
+    this.client.readSmall(batch).then(
+      (bufs) => batch.forEach((p, i) => p.resolve(bufs[i])),
+      // One file's error must not fail its batch mates: each is asked again alone.
+      () => batch.forEach((p) => this.client.readSmall([p]).then((b) => p.resolve(b[0]), p.reject)),
+    );
   }
 
   async close(): Promise<void> {

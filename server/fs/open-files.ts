@@ -26,6 +26,8 @@ const readP = util.promisify(fs.read);
 const SLOW_READ_MS = 8;
 const SLOW_READS = 3;
 const SLOW_PERIOD_MS = 10_000;
+/** READs up to this size get their own small buffer instead of a pooled 1 MiB block. */
+const SMALL_READ = 64 * 1024;
 const fstatP = util.promisify(fs.fstat);
 const closeP = util.promisify(fs.close);
 
@@ -96,7 +98,9 @@ export class OpenFiles {
       hit.users++;
       return hit;
     }
-    const fd = await this.openVerified(n);
+    // Same verification either way; the sync one skips three thread-pool hops,
+    // which dominate the cost of a small file's only READ (see openVerifiedSync).
+    const fd = Date.now() < this.asyncUntil ? await this.openVerified(n) : this.openVerifiedSync(n);
     const raced = this.lru.get(n.key);
     if (raced && !raced.dead) {
       await closeP(fd).catch(() => undefined);
@@ -130,7 +134,10 @@ export class OpenFiles {
     if (offset >= size || count === 0) return { data: Buffer.alloc(0), eof: offset >= size, release: none };
     const want = Number(size - offset < BigInt(count) ? size - offset : BigInt(count));
     const e = await this.acquire(n);
-    const { buf, release } = this.pool.take(want);
+    // A pooled block is 1 MiB: handing one to each of the many small READs
+    // of a batched COMPOUND drains the pool, and fresh 1 MiB blocks cost page
+    // faults and external-memory GCs. Small reads take a small buffer.
+    const { buf, release } = want <= SMALL_READ ? { buf: Buffer.allocUnsafe(want), release: none } : this.pool.take(want);
     try {
       let got = 0;
       while (got < want) {
