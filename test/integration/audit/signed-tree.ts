@@ -12,6 +12,7 @@
  *   other-key.bin       signed by an untrusted key    unknown-key
  *   link -> good/a.bin  symlink                       skipped
  */
+import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -62,4 +63,15 @@ export interface JsonReport {
   policy: string;
   files: Array<{ path: string; verdict: string; allowed: boolean; reason: string; size: number; keyid?: string; error?: { code: string; status?: string } }>;
   summary: { files: number; allowed: number; denied: number; errors: number; skipped: number; bytes: number; byCode: Record<string, number> };
+}
+
+/** The exact summary of a Strict audit of the whole tree, wherever it is read from (local or NFS). */
+export function assertStrictTreeSummary(rep: JsonReport): void {
+  assert.deepEqual(rep.summary.byCode, TREE_BY_CODE);
+  assert.equal(rep.summary.files, TREE_FILES);
+  assert.equal(rep.summary.allowed, 4);
+  assert.equal(rep.summary.denied, 4);
+  assert.equal(rep.summary.errors, 0);
+  assert.equal(rep.summary.skipped, 1);
+  assert.equal(rep.summary.bytes, TREE_BYTES);
 }
