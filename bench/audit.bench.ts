@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { loadSigningKey, signFile } from '../appraiser/io/sign-file.js';
 import { makeKey, tmpDir } from '../test/helpers/ima-keys.js';
 import { startImafsServe } from '../test/helpers/imafs-serve.js';
+import { median } from './lib/measure.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CLI = resolve(here, '../bin/imafs.js');
@@ -26,11 +27,6 @@ const COUNT = Number(process.env.IMAFS_BENCH_AUDIT_FILES ?? 10_000);
 const RUNS = Number(process.env.IMAFS_BENCH_RUNS ?? 5);
 const JOBS = process.env.IMAFS_BENCH_AUDIT_JOBS ?? '64';
 const PER_DIR = 1000;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 function timed(cmd: string, args: string[], cwd: string, check: (stdout: string) => string | null): number {
   const t0 = process.hrtime.bigint();
