@@ -12,6 +12,9 @@
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { NfsClientOptions } from '../client/client-options.js';
+import { DEFAULT_IMA_ATTR } from '../client/nfs4/constants.js';
+import { DEFAULT_INTEGRITY_STATUS } from '../client/nfs4/status.js';
+import { uintOption } from './uint-option.js';
 import { UsageError } from '../client/errors.js';
 import type { NfsClient } from '../client/nfs-client.js';
 
@@ -26,17 +29,10 @@ export interface ClientFlags {
   timeout?: number;
 }
 
-function uint(what: string, max = 0xffffffff) {
-  return (v: string): number => {
-    if (!/^\d+$/.test(v.trim()) || Number(v) > max) throw new InvalidArgumentError(`${what} must be an integer from 0 to ${max}`);
-    return Number(v);
-  };
-}
-
 function gidList(v: string): number[] {
   const parts = v.split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (parts.length > 16) throw new InvalidArgumentError('AUTH_SYS carries at most 16 supplementary gids');
-  return parts.map(uint('each gid'));
+  return parts.map(uintOption('each gid'));
 }
 
 function minor(v: string): 1 | 2 {
@@ -56,11 +52,11 @@ function timeout(v: string): number {
 /** Adds the shared NFS client flags to `cmd`. */
 export function addClientOptions(cmd: Command): Command {
   return cmd
-    .option('--ima-attr <n>', 'FATTR4_IMA attribute number (the draft assigns none)', uint('--ima-attr', 255), 93)
-    .option('--integrity-status <n>', 'NFS4ERR_INTEGRITY status number', uint('--integrity-status'), 10097)
+    .option('--ima-attr <n>', 'FATTR4_IMA attribute number (the draft assigns none)', uintOption('--ima-attr', 0, 255), DEFAULT_IMA_ATTR)
+    .option('--integrity-status <n>', 'NFS4ERR_INTEGRITY status number', uintOption('--integrity-status'), DEFAULT_INTEGRITY_STATUS)
     .addOption(new Option('--auth <flavor>', 'RPC credential flavor').choices(['none', 'sys']).default('sys'))
-    .option('--uid <n>', 'AUTH_SYS uid (default: this process\'s)', uint('--uid'))
-    .option('--gid <n>', 'AUTH_SYS gid (default: this process\'s)', uint('--gid'))
+    .option('--uid <n>', 'AUTH_SYS uid (default: this process\'s)', uintOption('--uid'))
+    .option('--gid <n>', 'AUTH_SYS gid (default: this process\'s)', uintOption('--gid'))
     .option('--gids <list>', 'AUTH_SYS supplementary gids, comma-separated, at most 16', gidList)
     .option('--minor-version <1|2>', 'force NFSv4.1 or 4.2 (default: 4.2, falling back to 4.1)', minor)
     .option('--timeout <seconds>', 'per-RPC timeout in seconds, or e.g. 500ms', timeout);
