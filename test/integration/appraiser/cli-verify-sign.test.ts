@@ -7,11 +7,11 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { IMAFS_BIN } from '../../helpers/imafs-serve.js';
 import { evmHash, evmSign, evmVerify, makeCa, makeKey, removeIma, tmpDir, writeContent, type TestKey, type TmpDir } from '../../helpers/ima-keys.js';
 
 // dist/test/integration/appraiser/ -> dist/bin/imafs.js, whatever the cwd.
-const CLI = fileURLToPath(new URL('../../../bin/imafs.js', import.meta.url));
+const CLI = IMAFS_BIN;
 
 function imafs(...args: string[]): { status: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });

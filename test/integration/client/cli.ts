@@ -1,9 +1,9 @@
 /** Runs the built CLI (dist/bin/imafs.js) as a child and collects its output. */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
+import { IMAFS_BIN } from '../../helpers/imafs-serve.js';
 
-export const IMAFS = fileURLToPath(new URL('../../../bin/imafs.js', import.meta.url));
+export const IMAFS = IMAFS_BIN;
 
 export interface CliResult {
   code: number | null;
