@@ -9,8 +9,9 @@
  *   IMAFS_CONFIG        an option value is invalid (unknown algorithm, mode...)
  *   IMAFS_SIGN          signing failed (unsupported key, unreadable file)
  *   IMAFS_XATTR         reading or writing security.ima failed
+ *   IMAFS_WORKER        an appraisal worker thread crashed or the pool was closed (io/appraisal-pool.ts)
  */
-export type AppraiserErrorCode = 'IMAFS_KEY_LOAD' | 'IMAFS_POLICY_FILE' | 'IMAFS_CONFIG' | 'IMAFS_SIGN' | 'IMAFS_XATTR';
+export type AppraiserErrorCode = 'IMAFS_KEY_LOAD' | 'IMAFS_POLICY_FILE' | 'IMAFS_CONFIG' | 'IMAFS_SIGN' | 'IMAFS_XATTR' | 'IMAFS_WORKER';
 
 export class ImafsAppraiserError extends Error {
   readonly code: AppraiserErrorCode;

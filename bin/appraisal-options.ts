@@ -9,7 +9,7 @@
  *   --policy-file <file>    policy file (JSON or line format, docs/appraisal.md)
  *   --allow-algo <names>    also allow these hash algorithms (e.g. sha1), repeatable / comma list
  */
-import { Option, type Command } from 'commander';
+import { Option, type Command } from './commander.js';
 import { ImafsAppraiserError } from '../appraiser/errors.js';
 import { Keyring } from '../appraiser/core/keyring.js';
 import { Policy, POLICY_MODES, defaultPolicyConfig, type PolicyConfig, type PolicyMode } from '../appraiser/core/policy.js';

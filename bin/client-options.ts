@@ -10,7 +10,7 @@
  *   --minor-version <1|2>     force NFSv4.1 or 4.2 (default: 4.2, falling back to 4.1)
  *   --timeout <seconds>       per-RPC timeout (default 30; "500ms" also accepted)
  */
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from './commander.js';
 import type { NfsClientOptions } from '../client/client-options.js';
 import { DEFAULT_IMA_ATTR } from '../client/nfs4/constants.js';
 import { DEFAULT_INTEGRITY_STATUS } from '../client/nfs4/status.js';

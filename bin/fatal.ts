@@ -1,4 +1,4 @@
-import { CommanderError } from 'commander';
+import { CommanderError } from './commander.js';
 import { exitCodeFor } from './exit-codes.js';
 
 /** The one place that turns an error into a message and an exit code. */

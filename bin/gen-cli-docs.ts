@@ -6,7 +6,7 @@
  * file and `buildProgram()` disagree. Run `npm run docs:cli` after changing a
  * command or flag.
  */
-import type { Command, Help } from 'commander';
+import type { Command, Help } from './commander.js';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,10 +1,15 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node
 /**
  * The imafs CLI: a thin shell that wires commander to typed functions in
  * client/, appraiser/ and server/. Each subcommand lives in bin/commands/<name>.ts
  * and exports `register(program)`; all errors reach one fatal handler.
+ *
+ * The shebang drops NODE_EXTRA_CA_CERTS: Node parses that CA bundle eagerly
+ * at start-up (about 40 ms for Debian's ca-certificates.crt), and imafs never
+ * speaks TLS. `env -S`/`-u` are GNU coreutils >= 8.30 (and BSD env);
+ * `node dist/bin/imafs.js` still works and simply keeps the caller's env.
  */
-import { Command } from 'commander';
+import { Command } from './commander.js';
 import { realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -68,6 +73,12 @@ async function singleCommandProgram(argv: readonly string[]): Promise<Command | 
 }
 
 async function main(argv: string[]): Promise<number> {
+  process.env.H3T && process.stderr.write(`T main ${performance.now().toFixed(1)}\n`);
+  // `imafs --version` alone prints what commander would, without loading every subcommand.
+  if (argv.length === 3 && (argv[2] === '--version' || argv[2] === '-V')) {
+    process.stdout.write(`${version}\n`);
+    return 0;
+  }
   try {
     let program = await singleCommandProgram(argv);
     if (!program) {
@@ -84,4 +95,16 @@ async function main(argv: string[]): Promise<number> {
 // Only run when executed, not when imported (docs generation and tests import buildProgram).
 if (runAsCli) {
   process.exitCode = await main(process.argv);
+  process.env.H3T && process.stderr.write(`T main-done ${performance.now().toFixed(1)}\n`);
+  process.env.H3T && process.on('exit', () => {
+    process.stderr.write(`T exit ${performance.now().toFixed(1)}\n`);
+    const fs = require('node:fs') as typeof import('node:fs');
+    for (const t of fs.readdirSync('/proc/self/task')) {
+      const st = fs.readFileSync(`/proc/self/task/${t}/stat`, 'utf8');
+      const comm = st.slice(st.indexOf('(') + 1, st.lastIndexOf(')'));
+      const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+      const u = +f[11] * 10, s = +f[12] * 10;
+      if (u + s > 0) process.stderr.write(`TASK ${t} ${comm} u ${u} s ${s}\n`);
+    }
+  });
 }

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError } from './commander.js';
 
 /** A commander argument parser for a whole number from `min` to `max`; the message names the flag. */
 export function uintOption(what: string, min = 0, max = 0xffffffff): (v: string) => number {

@@ -1,4 +1,5 @@
 import { debuglog } from 'node:util';
+import { DEFAULT_MAX_OPS } from './nfs4/compound.js';
 import { ANONYMOUS_STATEID } from './nfs4/constants.js';
 import { putfhOp } from './nfs4/ops/putfh.js';
 import { readOp } from './nfs4/ops/read.js';
@@ -22,17 +23,23 @@ const REPLY_PER_FILE = 32;
 const REQUEST_PER_FILE = 4 + 4 + 128 + 4 + 16 + 8 + 4;
 const REQUEST_BASE = 512;
 
+function maxOpsOf(session: NfsSession): number {
+  // The COMPOUND encoder's own bound applies even if a server grants more.
+  return session.maxOperations > 0 ? Math.min(session.maxOperations, DEFAULT_MAX_OPS) : 16;
+}
+
+/** Files per COMPOUND allowed by the operation count alone: SEQUENCE + (PUTFH, READ) per file. */
+export function smallBatchMaxFiles(session: NfsSession): number {
+  return Math.max(1, (maxOpsOf(session) - 1) >> 1);
+}
+
 /**
- * Whole small files with READ under the anonymous stateid (RFC 8881 §8.2.3),
- * several files per COMPOUND: SEQUENCE, PUTFH a, READ a, PUTFH b, READ b ...
- * No OPEN/CLOSE round trips. A file comes back only when the server says
- * eof within the count asked (size + 1, so a file that grew is seen);
- * otherwise (any error, short read, grown file) its slot is null and the
- * caller reads it the ordinary way (OPEN/READ/CLOSE).
+ * Splits `files` into COMPOUNDs within the session's limits (ca_maxoperations,
+ * ca_maxrequestsize, ca_maxresponsesize), in order, as indexes into `files`.
+ * Files larger than one READ (`maxCount`) are in no batch.
  */
-export async function readSmallBatch(session: NfsSession, files: readonly SmallFile[], maxCount: number): Promise<(Buffer | null)[]> {
-  const out: (Buffer | null)[] = new Array(files.length).fill(null);
-  const maxOps = session.maxOperations > 0 ? session.maxOperations : 16;
+export function planSmallBatches(session: NfsSession, files: readonly SmallFile[], maxCount: number): number[][] {
+  const maxOps = maxOpsOf(session);
   const maxResp = session.maxResponseSize > 0 ? session.maxResponseSize : 64 * 1024;
   const maxReq = session.maxRequestSize > 0 ? session.maxRequestSize : 64 * 1024;
   const batches: number[][] = [];
@@ -55,6 +62,21 @@ export async function readSmallBatch(session: NfsSession, files: readonly SmallF
     req += q;
   });
   if (cur.length > 0) batches.push(cur);
+  return batches;
+}
+
+/**
+ * Whole small files with READ under the anonymous stateid (RFC 8881 §8.2.3),
+ * several files per COMPOUND: SEQUENCE, PUTFH a, READ a, PUTFH b, READ b ...
+ * No OPEN/CLOSE round trips. A file comes back only when the server says
+ * eof within the count asked (size + 1, so a file that grew is seen);
+ * otherwise (any error, short read, grown file) its slot is null and the
+ * caller reads it the ordinary way (OPEN/READ/CLOSE). The Buffers are views
+ * into the reply records.
+ */
+export async function readSmallBatch(session: NfsSession, files: readonly SmallFile[], maxCount: number): Promise<(Buffer | null)[]> {
+  const out: (Buffer | null)[] = new Array(files.length).fill(null);
+  const batches = planSmallBatches(session, files, maxCount);
   await Promise.all(batches.map(async (b) => {
     const ops: OpCall[] = [];
     for (const i of b) {
@@ -68,7 +90,7 @@ export async function readSmallBatch(session: NfsSession, files: readonly SmallF
       const rr = res.results[2 * k + 1];
       if (!rr || rr.status !== NFS4_OK) break;
       const ok = resultOf(res, 2 * k + 1, readOp).resok!;
-      if (ok.eof && ok.data.length <= files[b[k]].size) out[b[k]] = Buffer.from(ok.data);
+      if (ok.eof && ok.data.length <= files[b[k]].size) out[b[k]] = ok.data;
     }
     if (res.status !== NFS4_OK) debug('small READ batch of %d stopped with status %d', b.length, res.status);
   }));

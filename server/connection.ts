@@ -12,6 +12,38 @@ import { RecordParser, frameRecord } from '../client/rpc/record-marking.js';
 
 const debug = util.debuglog('imafs:server');
 
+/** Chunks at least this large are written by reference; smaller neighbours are copied together. */
+const BY_REFERENCE = 32 * 1024;
+
+/**
+ * A reply is many small pieces (one or two per op result, plus headers): each
+ * socket.write costs a microsecond or more of stream bookkeeping, far more
+ * than copying a few hundred bytes, so runs of small chunks are joined and
+ * only large ones (READ data) keep their own write.
+ */
+export function coalesce(chunks: readonly Buffer[]): Buffer[] {
+  const out: Buffer[] = [];
+  let run: Buffer[] = [];
+  let runBytes = 0;
+  const flush = (): void => {
+    if (run.length === 1) out.push(run[0]);
+    else if (run.length > 1) out.push(Buffer.concat(run, runBytes));
+    run = [];
+    runBytes = 0;
+  };
+  for (const c of chunks) {
+    if (c.length >= BY_REFERENCE) {
+      flush();
+      out.push(c);
+    } else {
+      run.push(c);
+      runBytes += c.length;
+    }
+  }
+  flush();
+  return out;
+}
+
 export interface PeerInfo {
   readonly id: number;
   readonly addr: string;
@@ -103,14 +135,15 @@ export class Connection {
       afterReply?.();
       return;
     }
-    const framed = frameRecord(chunks);
-    // cork/uncork turns the writes into one writev; READ data goes by reference,
-    // and its buffer is released only when the socket is done with it (written,
-    // or the write failed because the peer went away).
-    this.socket.cork();
-    for (let i = 0; i < framed.length - 1; i++) this.socket.write(framed[i]);
-    this.socket.write(framed[framed.length - 1], afterReply ? () => afterReply() : undefined);
-    this.socket.uncork();
+    const framed = coalesce(frameRecord(chunks));
+    // cork/uncork turns the writes into one writev; large READ data goes by
+    // reference, and its buffer is released only when the socket is done with
+    // it (written, or the write failed because the peer went away).
+    const last = framed.length - 1;
+    if (last > 0) this.socket.cork();
+    for (let i = 0; i < last; i++) this.socket.write(framed[i]);
+    this.socket.write(framed[last], afterReply ? () => afterReply() : undefined);
+    if (last > 0) this.socket.uncork();
     if (this.socket.writableLength > this.limits.maxPendingWrite) this.pause('writes');
   }
 

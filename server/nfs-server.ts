@@ -84,7 +84,10 @@ export class ImafsServer extends EventEmitter {
       this.emit('connect', c.peer);
     });
     const every = Math.max(1000, (core.settings.leaseSeconds * 1000) / 4);
-    this.sweeper = setInterval(() => core.clients.sweep(), every);
+    this.sweeper = setInterval(() => {
+      core.clients.sweep();
+      core.files.small.sweep();
+    }, every);
     this.sweeper.unref();
   }
 

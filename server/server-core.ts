@@ -6,15 +6,17 @@
  */
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
+import type { BigIntStatsFs } from 'node:fs';
 import os from 'node:os';
-import { makeAttrConfig, encodeFattr, type AttrConfig, type RawFattr } from '../client/nfs4/fattr.js';
+import { makeAttrConfig, type AttrConfig, type RawFattr } from '../client/nfs4/fattr.js';
 import { FATTR4 } from '../client/nfs4/constants.js';
-import { needsStatfs, nodeFattr, type AttrSettings } from './attrs/node-attrs.js';
+import { encodeNodeAttrVals, encodeNodeFattr, needsStatfs, type AttrSettings } from './attrs/node-attrs.js';
+import type { XdrWriter } from '../client/xdr/xdr-writer.js';
 import type { AppraisalGate } from './appraisal-gate.js';
 import type { OpContext } from './compound/op-context.js';
 import { DirListings } from './fs/dir-listing.js';
 import type { ExportFs, FsNode } from './fs/export-fs.js';
-import { readIma } from './fs/ima-xattr.js';
+import { readImaOpened, readImaSync } from './fs/ima-xattr.js';
 import { OpenFiles } from './fs/open-files.js';
 import type { ImaUpdatePolicy } from './ima-update-policy.js';
 import { ClientTable, type ClientEvent } from './state/client-table.js';
@@ -97,10 +99,48 @@ export class ServerCore extends EventEmitter {
 
   /** fattr4 of `n` for the bits asked (unknown or unsupported bits are left out). */
   async fattrOf(ctx: OpContext, n: FsNode, want: readonly number[], rdattrError?: number): Promise<RawFattr> {
-    const ima = want.includes(this.imaAttr) && ctx.minor >= 2 ? await readIma(this.files, n) : undefined;
     const statfs = needsStatfs(want) ? await this.fs.statfs() : undefined;
-    const f = nodeFattr({ node: n, minor: ctx.minor, settings: this.attrSettings, statfs, ima, rdattrError, want });
-    return encodeFattr(f, this.attrConfig, want);
+    return this.fattrNow(ctx, n, want, statfs, rdattrError);
+  }
+
+  /**
+   * fattrOf without a promise: the caller fetched statfs when `want` needs it
+   * (needsStatfs), once for a whole READDIR reply.
+   */
+  fattrNow(ctx: OpContext, n: FsNode, want: readonly number[], statfs: BigIntStatsFs | undefined, rdattrError?: number): RawFattr {
+    const ima = want.includes(this.imaAttr) && ctx.minor >= 2 ? readImaSync(this.files, n) : undefined;
+    return encodeNodeFattr({ node: n, minor: ctx.minor, settings: this.attrSettings, statfs, ima, rdattrError, want }, this.attrConfig, want);
+  }
+
+  /**
+   * fattrNow's attr_vals appended to `w`; returns the attrmask. For READDIR:
+   * a listing that asks for FATTR4_IMA is an audit about to read every file,
+   * so small files' bytes are handed off to their READ (OpenFiles.handOff).
+   * A GETATTR is not: the mount asks it before every exec of a binary whose
+   * content it already holds.
+   */
+  fattrInto(w: XdrWriter, ctx: OpContext, n: FsNode, want: readonly number[], statfs: BigIntStatsFs | undefined): number[] {
+    const ima = want.includes(this.imaAttr) && ctx.minor >= 2 ? readImaSync(this.files, n, { handOff: true }) : undefined;
+    return encodeNodeAttrVals(w, { node: n, minor: ctx.minor, settings: this.attrSettings, statfs, ima, want }, this.attrConfig, want);
+  }
+
+  /**
+   * One READDIR entry's attr_vals appended to `w`; returns the attrmask.
+   * When FATTR4_IMA is asked for and the entry was listed as a regular file,
+   * it is opened (and verified) directly and its fstat stands for the lstat,
+   * one system call less per entry; anything else takes the lstat path.
+   */
+  entryInto(w: XdrWriter, ctx: OpContext, dir: FsNode, name: string, listedRegular: boolean, want: readonly number[], statfs: BigIntStatsFs | undefined): number[] {
+    if (listedRegular && ctx.minor >= 2 && want.includes(this.imaAttr)) {
+      const abs = this.fs.entryPath(dir, name);
+      const opened = this.files.openEntrySync(abs);
+      if (opened) {
+        const n = this.fs.entryNode(dir, name, abs, opened.st);
+        const ima = readImaOpened(this.files, n, opened.fd, opened.st, { handOff: true });
+        return encodeNodeAttrVals(w, { node: n, minor: ctx.minor, settings: this.attrSettings, statfs, ima, want }, this.attrConfig, want);
+      }
+    }
+    return this.fattrInto(w, ctx, this.fs.childNow(dir, name), want, statfs);
   }
 
   async close(): Promise<void> {

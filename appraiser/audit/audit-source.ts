@@ -30,6 +30,12 @@ export interface AuditSource {
   readIma(file: AuditEntry): Promise<Buffer>;
   /** The file's content as it is now, in order, streamed. */
   read(file: AuditEntry): AsyncIterable<Buffer>;
+  /**
+   * Optional fast path: the whole content of a small file as one Buffer, or
+   * null when the file is too large for that (the caller then streams it with
+   * read()). Same bytes and same errors as read().
+   */
+  readWhole?(file: AuditEntry): Buffer | null | Promise<Buffer | null>;
   close(): Promise<void>;
 }
 

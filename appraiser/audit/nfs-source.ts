@@ -1,5 +1,7 @@
 /**
  * An NFS export as an audit source, through the client's public API only.
+ * Directories are listed with walkEntries (type, size, mode and handle only:
+ * the rest of stat costs both ends per entry and an audit never looks at it).
  * Each READDIR also asks for FATTR4_IMA, so a file's value comes from the
  * listing that found it and is used once, for the appraisal that follows
  * right away; it is never cached beyond that (draft §4.4). Files without a
@@ -7,9 +9,9 @@
  * the server's supported_attrs (draft §4.2), so against a legacy server no
  * file is even asked for it. Small files are fetched whole, several per
  * COMPOUND (client readSmall), requests from parallel workers coalesced
- * within one event-loop turn.
+ * within one event-loop turn into full COMPOUNDs (see flush()).
  */
-import { NfsClient, type NfsNode } from '../../client/nfs-client.js';
+import { NfsClient, type NfsHandle } from '../../client/nfs-client.js';
 import type { NfsClientOptions } from '../../client/client-options.js';
 import { SourceUnreachableError, type AuditEntry, type AuditSource, type EntryType, joinPath } from './audit-source.js';
 
@@ -22,8 +24,10 @@ function clientPath(p: string): string {
   return p === '' ? '/' : `/${p}`;
 }
 
-/** An NfsNode plus, for one use, the FATTR4_IMA value the listing carried. */
-interface ListedNode extends NfsNode {
+/** A listed object: its handle, what the listing said of it, and, for one use, the FATTR4_IMA value it carried. */
+interface ListedNode extends NfsHandle {
+  type: string;
+  size: number;
   ima?: Buffer;
 }
 
@@ -37,6 +41,9 @@ interface Pending {
 
 export class NfsSource implements AuditSource {
   private queue: Pending[] = [];
+  /** Small-read COMPOUNDs sent and not yet answered. */
+  private inFlight = 0;
+  private flushScheduled = false;
   constructor(private readonly client: NfsClient) {}
 
   get imaSupported(): boolean {
@@ -62,28 +69,29 @@ export class NfsSource implements AuditSource {
   }
 
   async list(dir: AuditEntry): Promise<AuditEntry[]> {
-    const entries = await this.client.readdir(this.target(dir), { ima: this.client.imaSupported });
-    const parent = (dir.ref as NfsNode | undefined)?.path ?? `${this.client.location.path.replace(/\/$/, '')}/${dir.path}`;
+    const entries = await this.client.walkEntries(this.target(dir), { ima: this.client.imaSupported });
+    const parent = ((dir.ref as ListedNode | undefined)?.path ?? `${this.client.location.path.replace(/\/$/, '')}/${dir.path}`).replace(/\/$/, '');
     return entries.map((e) => {
       const path = joinPath(dir.path, e.name);
-      const entry: AuditEntry = { path, type: entryType(e.type), size: e.size, mode: e.stat?.mode ?? 0 };
+      const entry: AuditEntry = { path, type: entryType(e.type), size: e.size, mode: e.mode };
       // The handle from READDIR saves a LOOKUP walk per file for GETATTR and READ.
-      if (e.fh && e.stat) entry.ref = { fh: e.fh, path: `${parent.replace(/\/$/, '')}/${e.name}`, stat: e.stat, ...(e.ima ? { ima: e.ima } : {}) } satisfies ListedNode;
+      if (e.fh && !e.error) entry.ref = { fh: e.fh, path: `${parent}/${e.name}`, type: e.type, size: e.size, ima: e.ima } satisfies ListedNode;
       if (e.error) entry.error = { code: 'IMAFS_NFS_STATUS', status: e.error, message: `READDIR ${this.client.location.path.replace(/\/$/, '')}/${path}: cannot read attributes: ${e.error}` };
       return entry;
     });
   }
 
-  private target(e: AuditEntry): string | NfsNode {
-    return (e.ref as NfsNode | undefined) ?? clientPath(e.path);
+  private target(e: AuditEntry): string | NfsHandle {
+    return (e.ref as ListedNode | undefined) ?? clientPath(e.path);
   }
 
   async readIma(file: AuditEntry): Promise<Buffer> {
     const ref = file.ref as ListedNode | undefined;
     if (ref?.ima) {
       // Used once: a second appraisal of this entry asks the server again.
+      // (Cleared, not deleted: delete would turn every listed node into a slow dictionary object.)
       const v = ref.ima;
-      delete ref.ima;
+      ref.ima = undefined;
       return v;
     }
     // null only from a legacy server; the engine checks imaSupported first.
@@ -91,30 +99,75 @@ export class NfsSource implements AuditSource {
   }
 
   read(file: AuditEntry): AsyncIterable<Buffer> {
-    const ref = file.ref as NfsNode | undefined;
-    if (!ref || file.type !== 'file' || ref.stat.type !== 'file' || ref.stat.size > this.client.smallReadLimit) return this.client.read(this.target(file));
-    const self = this;
+    const whole = this.readWhole(file);
+    if (!whole) return this.client.read(this.target(file));
     return {
       async *[Symbol.asyncIterator]() {
-        yield await self.readSmall(ref);
+        yield await whole;
       },
     };
   }
 
-  private readSmall(ref: NfsNode): Promise<Buffer> {
+  /** A listed small file, fetched whole in a batch with others; null for anything else (stream it). */
+  readWhole(file: AuditEntry): Promise<Buffer> | null {
+    const ref = file.ref as ListedNode | undefined;
+    if (!ref || file.type !== 'file' || ref.type !== 'file' || ref.size > this.client.smallReadLimit) return null;
     return new Promise((resolve, reject) => {
-      if (this.queue.length === 0) setImmediate(() => this.flush());
-      this.queue.push({ fh: ref.fh, size: ref.stat.size, path: ref.path, resolve, reject });
+      this.queue.push({ fh: ref.fh, size: ref.size, path: ref.path, resolve, reject });
+      this.scheduleFlush();
     });
   }
 
+  /** Requests made in one event-loop turn (by parallel workers) go out together. */
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  /**
+   * Sends the queued requests in full COMPOUNDs. A partial last batch waits
+   * while other batches are in flight (like Nagle's algorithm): their
+   * replies free workers whose next requests fill it, so each round trip
+   * carries as many files as the session allows. With nothing in flight it
+   * goes at once, so the audit always progresses.
+   */
   private flush(): void {
-    const batch = this.queue;
-    this.queue = [];
+    if (this.queue.length === 0) return;
+    const batches = this.client.smallReadBatches(this.queue);
+    const last = batches[batches.length - 1];
+    const hold = this.inFlight > 0 && last !== undefined && last.length < this.client.smallBatchMaxFiles ? last.length : 0;
+    const queued = this.queue;
+    this.queue = hold > 0 ? last.map((i) => queued[i]) : [];
+    let covered = 0;
+    for (const b of batches) covered += b.length;
+    for (const b of hold > 0 ? batches.slice(0, -1) : batches) this.send(b.map((i) => queued[i]));
+    // A file the plan left out (it no longer fits one READ) still gets its answer: readSmall reads it the long way.
+    if (covered < queued.length) {
+      const inBatch = new Set(batches.flat());
+      this.send(queued.filter((_, i) => !inBatch.has(i)));
+    }
+  }
+
+  private send(batch: Pending[]): void {
+    this.inFlight++;
+    const done = (): void => {
+      this.inFlight--;
+      this.scheduleFlush();
+    };
     this.client.readSmall(batch).then(
-      (bufs) => batch.forEach((p, i) => p.resolve(bufs[i])),
+      (bufs) => {
+        done();
+        batch.forEach((p, i) => p.resolve(bufs[i]));
+      },
       // One file's error must not fail its batch mates: each is asked again alone.
-      () => batch.forEach((p) => this.client.readSmall([p]).then((b) => p.resolve(b[0]), p.reject)),
+      () => {
+        done();
+        batch.forEach((p) => this.client.readSmall([p]).then((b) => p.resolve(b[0]), p.reject));
+      },
     );
   }
 

@@ -1,19 +1,15 @@
-import { existsSync } from 'node:fs';
-import { readImaXattr } from '../io/ima-xattr.js';
+import { readImaXattrSync } from '../io/ima-xattr.js';
 import type { AuditSource } from './audit-source.js';
 import { LocalSource } from './local-source.js';
 
-/**
- * NFS locations are `nfs://...` or mount.nfs's `host:/path` (`[::1]:/path`);
- * anything else, or a local path that happens to contain ':/' and exists, is a
- * local directory.
- */
-export function isNfsSource(spec: string): boolean {
-  if (/^nfs:\/\//i.test(spec)) return true;
-  return /^(\[[0-9a-fA-F:.%a-zA-Z]+\]|[^/:[\]\s]+):\//.test(spec) && !existsSync(spec);
-}
+export { isNfsSource } from './source-kind.js';
 
-/** A local directory (or single file) whose security.ima xattrs are read through the appraiser's xattr helper. */
+/**
+ * A local directory (or single file) whose security.ima xattrs are read
+ * through the appraiser's xattr helper, synchronously: getxattr of a cached
+ * inode takes microseconds, a thread-pool round trip costs more than the
+ * rest of a small file's audit.
+ */
 export function openLocalSource(dir: string): AuditSource {
-  return new LocalSource(dir, (p) => readImaXattr(p));
+  return new LocalSource(dir, (p) => readImaXattrSync(p));
 }

@@ -8,8 +8,23 @@ const debug = debuglog('imafs:audit');
 /** Files listed but not yet taken by a worker before the walker pauses. */
 export const MAX_BACKLOG = 20_000;
 
-/** Appraises one regular file; may throw (the engine turns that into a read-error result). */
-export type FileAppraiser = (file: AuditEntry, source: AuditSource) => Promise<AuditFileResult>;
+/** Longest stretch the workers run without letting the event loop turn. */
+const YIELD_EVERY_MS = 5;
+
+/** Verifications handed elsewhere (a worker pool) and not yet answered, at most; beyond it workers wait. */
+export const MAX_PENDING_VERDICTS = 4096;
+
+/**
+ * A file fetched and hashed whose verdict is still being computed elsewhere
+ * (the appraisal pool): the worker takes its next file meanwhile, so `jobs`
+ * bounds fetching and hashing, not the wait for a thread.
+ */
+export interface PendingResult {
+  pending: Promise<AuditFileResult>;
+}
+
+/** Appraises one regular file; may throw or reject (the engine turns that into a read-error result). */
+export type FileAppraiser = (file: AuditEntry, source: AuditSource) => Promise<AuditFileResult | PendingResult>;
 
 export interface RunAuditOptions {
   source: AuditSource;
@@ -74,7 +89,8 @@ export async function runAudit(o: RunAuditOptions): Promise<AuditReport> {
     wake = undefined;
     w?.();
   };
-  const report = (): void => o.onProgress?.({ ...progress });
+  const onProgress = o.onProgress;
+  const report = onProgress ? (): void => onProgress({ ...progress }) : (): void => {};
 
   const enqueue = (e: AuditEntry): void => {
     queue.push(e);
@@ -119,25 +135,30 @@ export async function runAudit(o: RunAuditOptions): Promise<AuditReport> {
     }
   };
 
+  /** The next listed file if one is waiting (no promise, no microtask: the common case). */
+  const take = (): AuditEntry | undefined => {
+    if (qHead >= queue.length) return undefined;
+    const e = queue[qHead];
+    queue[qHead++] = undefined as unknown as AuditEntry;
+    if (drained && queue.length - qHead <= MAX_BACKLOG / 2) {
+      drained();
+      drained = undefined;
+    }
+    if (qHead > 4096 && qHead * 2 > queue.length) {
+      queue.splice(0, qHead);
+      qHead = 0;
+    }
+    return e;
+  };
+
   const next = async (): Promise<AuditEntry | undefined> => {
     for (;;) {
       if (o.signal?.aborted) {
         drained?.();
         return undefined;
       }
-      if (qHead < queue.length) {
-        const e = queue[qHead];
-        queue[qHead++] = undefined as unknown as AuditEntry;
-        if (drained && queue.length - qHead <= MAX_BACKLOG / 2) {
-          drained();
-          drained = undefined;
-        }
-        if (qHead > 4096 && qHead * 2 > queue.length) {
-          queue.splice(0, qHead);
-          qHead = 0;
-        }
-        return e;
-      }
+      const e = take();
+      if (e) return e;
       if (progress.walkDone) return undefined;
       await new Promise<void>((r) => {
         const prev = wake;
@@ -149,26 +170,66 @@ export async function runAudit(o: RunAuditOptions): Promise<AuditReport> {
     }
   };
 
+  const record = (r: AuditFileResult, t0: number): void => {
+    r.ms = performance.now() - t0;
+    results.push(r);
+    progress.done++;
+    progress.bytes += r.size;
+    report();
+  };
+
+  // Verdicts computed elsewhere: counted, bounded, and awaited before the report.
+  let pending = 0;
+  let pendingWaiters: (() => void)[] = [];
+  const settleOne = (): void => {
+    pending--;
+    if (pendingWaiters.length > 0 && (pending < MAX_PENDING_VERDICTS || pending === 0)) {
+      const ws = pendingWaiters;
+      pendingWaiters = [];
+      for (const w of ws) w();
+    }
+  };
+  const defer = (p: PendingResult, path: string, t0: number): void => {
+    pending++;
+    p.pending.then(
+      (r) => record(r, t0),
+      (err: unknown) => {
+        debug('appraise %s failed: %o', path, err);
+        record(errorResult(path, err), t0);
+      },
+    ).finally(settleOne);
+  };
+
+  // A source that answers synchronously (a local tree in the page cache) would
+  // otherwise run the whole audit in microtasks: timers, signals, the pool's
+  // messages and the progress bar would wait for the end.
+  let lastYield = performance.now();
   const worker = async (): Promise<void> => {
-    for (let e = await next(); e; e = await next()) {
+    for (let e = (!o.signal?.aborted && take()) || (await next()); e; e = (!o.signal?.aborted && take()) || (await next())) {
+      if (performance.now() - lastYield > YIELD_EVERY_MS) {
+        await new Promise<void>((res) => setImmediate(res));
+        lastYield = performance.now();
+      }
       const t0 = performance.now();
-      let r: AuditFileResult;
+      let r: AuditFileResult | PendingResult;
       try {
         r = await o.appraiseFile(e, o.source);
       } catch (err) {
         debug('appraise %s failed: %o', e.path, err);
         r = errorResult(e.path, err);
       }
-      r.ms = performance.now() - t0;
-      results.push(r);
-      progress.done++;
-      progress.bytes += r.size;
-      report();
+      if ('pending' in r) {
+        defer(r, e.path, t0);
+        while (pending >= MAX_PENDING_VERDICTS) await new Promise<void>((res) => pendingWaiters.push(res));
+      } else {
+        record(r, t0);
+      }
     }
   };
 
   const jobs = Math.max(1, Math.floor(o.jobs));
   await Promise.all([walk(), ...Array.from({ length: jobs }, worker)]);
+  while (pending > 0) await new Promise<void>((res) => pendingWaiters.push(res));
   if (o.signal?.aborted) throw o.signal.reason ?? new Error('audit aborted');
   sortResults(results);
   return {

@@ -1,12 +1,16 @@
 /**
- * X.509 certificates for the keyring (RFC 5280). pkijs on asn1js decodes the
- * certificate and the three extensions IMA needs; node:crypto's
- * X509Certificate (OpenSSL) supplies the public key object, the names for
- * messages and, in keyring.ts, the chain signature checks.
+ * X.509 certificates for the keyring (RFC 5280). node:crypto's
+ * X509Certificate (OpenSSL) parses and checks the whole certificate and
+ * supplies the public key object, the names for messages and, in keyring.ts,
+ * the chain signature checks. The fields IMA needs beyond that (the
+ * subjectPublicKey bits, SKID, keyUsage, basicConstraints, validity) come
+ * from pkijs on asn1js when `libs` is given, else from the small DER walk in
+ * der-certificate.ts.
  *
  * pkijs and asn1js are passed in (X509Libs) rather than imported: they cost
- * 50-80 ms of CPU to load, so appraiser/io/load-x509-libs.ts imports them only
- * when a command actually reads certificates. No pkijs crypto engine is used.
+ * 70-100 ms of CPU to load, so appraiser/io/load-x509-libs.ts imports them
+ * only where CA chains are checked (loadKeyring with CA certificates) or a
+ * caller asks for them. No pkijs crypto engine is used.
  *
  *   Certificate ::= SEQUENCE { tbsCertificate TBSCertificate, signatureAlgorithm, signatureValue }
  *   TBSCertificate ::= SEQUENCE { version [0] EXPLICIT, serialNumber, signature, issuer, validity,
@@ -21,6 +25,7 @@ import { X509Certificate, type KeyObject } from 'node:crypto';
 import type * as Asn1js from 'asn1js';
 import type * as Pkijs from 'pkijs';
 import { ecPublicFromKey, type EcPublic } from './ecdsa.js';
+import { readDerCertificate } from './der-certificate.js';
 
 const OID_SKID = '2.5.29.14';
 const OID_KEY_USAGE = '2.5.29.15';
@@ -100,8 +105,32 @@ function readExtensions(libs: X509Libs, cert: Pkijs.Certificate): Extensions {
   return out;
 }
 
-/** Parse one DER certificate; throws with a reason on malformed input. */
-export function parseCertificate(der: Buffer, libs: X509Libs): ParsedCertificate {
+function opensslParse(der: Buffer): X509Certificate {
+  try { return new X509Certificate(der); } catch (e) {
+    throw new RangeError(`not an X.509 certificate${e instanceof Error ? `: ${e.message}` : ''}`);
+  }
+}
+
+/**
+ * Parse one DER certificate; throws with a reason on malformed input. With
+ * `libs` pkijs reads the IMA fields, else the DER walk (der-certificate.ts)
+ * over a certificate OpenSSL has accepted first.
+ */
+export function parseCertificate(der: Buffer, libs?: X509Libs): ParsedCertificate {
+  if (!libs) {
+    // Framing first, so trailing or missing bytes are named as such, not as an OpenSSL error.
+    const fields = readDerCertificate(der);
+    const x509 = opensslParse(der);
+    const publicKey = x509.publicKey;
+    return {
+      der, x509,
+      subject: x509.subject.replace(/\n/g, ', '),
+      issuer: x509.issuer.replace(/\n/g, ', '),
+      publicKey,
+      ...describePublicKey(publicKey),
+      ...fields,
+    };
+  }
   const asn1 = decodeOne(libs, der, 'certificate');
   let cert: Pkijs.Certificate;
   try { cert = new libs.pkijs.Certificate({ schema: asn1 }); } catch (e) {

@@ -45,7 +45,7 @@ function loadError(source: string, what: string, cause?: unknown): ImafsAppraise
 }
 
 /** Certificates and bare public keys in one source. */
-function decodeSource(src: KeySource, allowBareKeys: boolean, libs: X509Libs): Array<{ cert: ParsedCertificate | null; spki: Buffer | null }> {
+function decodeSource(src: KeySource, allowBareKeys: boolean, libs: X509Libs | undefined): Array<{ cert: ParsedCertificate | null; spki: Buffer | null }> {
   const text = src.data.toString('latin1');
   const out: Array<{ cert: ParsedCertificate | null; spki: Buffer | null }> = [];
   if (text.includes('-----BEGIN ')) {
@@ -79,11 +79,14 @@ function decodeSource(src: KeySource, allowBareKeys: boolean, libs: X509Libs): A
 export class Keyring {
   readonly keys: readonly TrustedKey[];
   readonly cas: readonly ParsedCertificate[];
+  /** The bytes this keyring was built from: enough to rebuild it in a worker thread (appraisal-pool.ts). */
+  readonly sources: { readonly keys: readonly KeySource[]; readonly cas: readonly KeySource[] };
   private readonly byKeyid = new Map<number, TrustedKey[]>();
 
-  private constructor(keys: TrustedKey[], cas: ParsedCertificate[]) {
+  private constructor(keys: TrustedKey[], cas: ParsedCertificate[], sources: Keyring['sources']) {
     this.keys = keys;
     this.cas = cas;
+    this.sources = sources;
     for (const k of keys) {
       for (const id of k.keyids) {
         const list = this.byKeyid.get(id) ?? [];
@@ -94,11 +97,11 @@ export class Keyring {
   }
 
   /**
-   * Build from file contents; `libs` (pkijs, asn1js) parse the certificates
-   * (appraiser/io/load-x509-libs.ts loads them). Throws ImafsAppraiserError
-   * IMAFS_KEY_LOAD naming the source on bad input.
+   * Build from file contents. With `libs` (pkijs, asn1js; appraiser/io/load-x509-libs.ts)
+   * they read the certificate fields, else the DER walk does (certificate.ts).
+   * Throws ImafsAppraiserError IMAFS_KEY_LOAD naming the source on bad input.
    */
-  static fromSources(keySources: KeySource[], caSources: KeySource[], libs: X509Libs): Keyring {
+  static fromSources(keySources: KeySource[], caSources: KeySource[], libs?: X509Libs): Keyring {
     const cas: Array<ParsedCertificate & { source: string }> = [];
     for (const src of caSources) {
       for (const { cert } of decodeSource(src, false, libs)) {
@@ -122,12 +125,12 @@ export class Keyring {
         });
       }
     }
-    return new Keyring(keys, cas);
+    return new Keyring(keys, cas, { keys: [...keySources], cas: [...caSources] });
   }
 
   /** An empty keyring (every signature is then `unknown-key`). */
   static empty(): Keyring {
-    return new Keyring([], []);
+    return new Keyring([], [], { keys: [], cas: [] });
   }
 
   get size(): number {

@@ -9,7 +9,7 @@ import { statSync } from 'node:fs';
 import { debuglog } from 'node:util';
 import { stat } from 'node:fs/promises';
 import { ImafsAppraiserError } from '../errors.js';
-import { appraise, createBlobMeasurer } from '../core/appraise.js';
+import { appraise, createBlobMeasurer, type AppraiseOptions } from '../core/appraise.js';
 import type { Keyring } from '../core/keyring.js';
 import type { AccessContext, AccessKind, Decision, Policy } from '../core/policy.js';
 import { verdict, type Verdict } from '../core/verdict.js';
@@ -36,6 +36,8 @@ export interface AppraiseFileOptions {
   now?: Date;
   /** Skip the regular-file check: the caller has just stat()ed `path`. */
   knownRegular?: boolean;
+  /** The size that stat() gave, to size the read buffer without another fstat (reading still goes to EOF). */
+  knownSize?: number;
 }
 
 const debug = debuglog('imafs:appraise');
@@ -44,12 +46,37 @@ function notRegular(path: string): ImafsAppraiserError {
   return new ImafsAppraiserError('IMAFS_CONFIG', `${path}: not a regular file`, { file: path });
 }
 
-function finish(path: string, o: AppraiseFileOptions, ctx: AccessContext, blob: Buffer | null, digest: Buffer | null, algo: string | null, skipped: string | null): FileAppraisal {
-  const v = skipped !== null ? verdict('ok', skipped) : appraise({ blob, digest, keyring: o.keyring, options: o.policy.appraiseOptions(ctx, { now: o.now }) });
+/**
+ * A file read and measured, waiting only for appraise(): the signature check,
+ * the CPU-heavy step, which appraise-local-files.ts may run on a worker
+ * thread. `skipped`: the policy exempts the path (no appraise() needed).
+ */
+export interface MeasuredFile {
+  path: string;
+  ctx: AccessContext;
+  blob: Buffer | null;
+  digest: Buffer | null;
+  algo: string | null;
+  skipped: string | null;
+}
+
+/** The options appraise() gets for this file (the policy's for its path and access). */
+export function appraiseOptionsFor(m: MeasuredFile, o: AppraiseFileOptions): AppraiseOptions {
+  return o.policy.appraiseOptions(m.ctx, { now: o.now });
+}
+
+/** appraise() (unless `v`, its result computed elsewhere, is given), decide, log. */
+export function completeAppraisal(m: MeasuredFile, o: AppraiseFileOptions, v?: Verdict): FileAppraisal {
+  const { path, ctx, blob, digest, algo } = m;
+  v ??= m.skipped !== null ? verdict('ok', m.skipped) : appraise({ blob, digest, keyring: o.keyring, options: appraiseOptionsFor(m, o) });
   const decision = o.policy.decide(v, ctx);
-  debug('%s %s: %s %s (%s)', ctx.access, ctx.path, decision.allowed ? 'allow' : 'deny', decision.verdict.code, decision.verdict.reason);
+  if (debug.enabled) debug('%s %s: %s %s (%s)', ctx.access, ctx.path, decision.allowed ? 'allow' : 'deny', decision.verdict.code, decision.verdict.reason);
   if (o.log && decision.appraised) o.log.record({ path: ctx.path, access: ctx.access, algo, digest, blob, decision });
   return { path, verdict: decision.verdict, decision, algo, digest, blob };
+}
+
+function skip(path: string, ctx: AccessContext, reason: string): MeasuredFile {
+  return { path, ctx, blob: null, digest: null, algo: null, skipped: reason };
 }
 
 /** Throws (ENOENT etc., or IMAFS_CONFIG for a non-regular file) when `path` cannot be appraised at all. */
@@ -57,20 +84,25 @@ export async function appraiseFile(path: string, o: AppraiseFileOptions): Promis
   if (!(await stat(path)).isFile()) throw notRegular(path);
   const ctx = { path: o.policyPath ?? path, access: o.access ?? 'read' };
   const need = o.policy.needsAppraisal(ctx);
-  if (!need.appraise) return finish(path, o, ctx, null, null, null, need.reason);
+  if (!need.appraise) return completeAppraisal(skip(path, ctx, need.reason), o);
   const blob = await readImaXattr(path);
   const m = createBlobMeasurer(blob);
   const digest = m ? await measureFile(path, m) : null;
-  return finish(path, o, ctx, blob, digest, m?.algo.name ?? null, null);
+  return completeAppraisal({ path, ctx, blob, digest, algo: m?.algo.name ?? null, skipped: null }, o);
 }
 
-export function appraiseFileSync(path: string, o: AppraiseFileOptions): FileAppraisal {
+/** Everything appraiseFileSync does before appraise(); throws as it does. */
+export function measureForAppraisalSync(path: string, o: AppraiseFileOptions): MeasuredFile {
   if (!o.knownRegular && !statSync(path).isFile()) throw notRegular(path);
   const ctx = { path: o.policyPath ?? path, access: o.access ?? 'read' };
   const need = o.policy.needsAppraisal(ctx);
-  if (!need.appraise) return finish(path, o, ctx, null, null, null, need.reason);
+  if (!need.appraise) return skip(path, ctx, need.reason);
   const blob = readImaXattrSync(path);
   const m = createBlobMeasurer(blob);
-  const digest = m ? measureFileSync(path, m) : null;
-  return finish(path, o, ctx, blob, digest, m?.algo.name ?? null, null);
+  const digest = m ? measureFileSync(path, m, undefined, o.knownSize) : null;
+  return { path, ctx, blob, digest, algo: m?.algo.name ?? null, skipped: null };
+}
+
+export function appraiseFileSync(path: string, o: AppraiseFileOptions): FileAppraisal {
+  return completeAppraisal(measureForAppraisalSync(path, o), o);
 }

@@ -3,8 +3,12 @@
  * N-API binaries (no install script, no node-gyp), sync and async calls, and
  * it returns null for a missing attribute instead of throwing.
  */
-import { getAttribute, getAttributeSync, setAttribute, removeAttribute } from '@napi-rs/xattr';
+import { createRequire } from 'node:module';
+import type * as Xattr from '@napi-rs/xattr';
 import { ImafsAppraiserError } from '../errors.js';
+
+// require(), not an ES import: Node 20's ESM loader lexes a CommonJS package's whole index (23 KB) on every start.
+const { getAttribute, getAttributeSync, setAttribute, removeAttribute } = createRequire(import.meta.url)('@napi-rs/xattr') as typeof Xattr;
 
 export const IMA_XATTR_NAME = 'security.ima';
 

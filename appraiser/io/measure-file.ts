@@ -46,11 +46,12 @@ export async function measureFile(path: string, algo: HashAlgo | string | number
   return m.digest();
 }
 
-export function measureFileSync(path: string, algo: HashAlgo | string | number | Measurer, chunkSize = CHUNK): Buffer {
+/** `sizeHint` (a size stat() just gave) only sizes the buffer and saves an fstat; the file is read to EOF regardless. */
+export function measureFileSync(path: string, algo: HashAlgo | string | number | Measurer, chunkSize = CHUNK, sizeHint?: number): Buffer {
   const m = isMeasurer(algo) ? algo : createMeasurer(algo);
   const fd = openSync(path, 'r');
   try {
-    const { size } = fstatSync(fd);
+    const size = sizeHint ?? fstatSync(fd).size;
     const buf = Buffer.allocUnsafe(Math.max(1, Math.min(size + 1, chunkSize)));
     for (;;) {
       const n = readSync(fd, buf, 0, buf.length, null);

@@ -4,10 +4,11 @@
  * traffic), opens the source, runs the engine with a progress bar when one is
  * wanted, and formats the report.
  */
-import type { AuditReport } from '../../appraiser/audit/audit-types.js';
+import type { AuditProgress, AuditReport } from '../../appraiser/audit/audit-types.js';
 import type { AuditSource } from '../../appraiser/audit/audit-source.js';
 import { createFileAppraiser } from '../../appraiser/audit/file-appraiser.js';
-import { isNfsSource, openLocalSource } from '../../appraiser/audit/open-source.js';
+import { PooledVerifier } from '../../appraiser/audit/pooled-verifier.js';
+import { isNfsSource } from '../../appraiser/audit/source-kind.js';
 import { formatReport, formatText, type ReportFormat } from '../../appraiser/audit/reporters/index.js';
 import { runAudit } from '../../appraiser/audit/run-audit.js';
 import { ImafsAppraiserError } from '../../appraiser/errors.js';
@@ -37,20 +38,25 @@ export async function auditSource(spec: string, o: AuditCommandOptions): Promise
   const nfs = isNfsSource(spec);
   const source: AuditSource = nfs
     ? await (await import('../../appraiser/audit/nfs-source.js')).openNfsSource(spec, clientOptionsFromFlags(o))
-    : openLocalSource(spec);
-  const progress = createProgress(wantProgress(o.quiet === true));
+    : (await import('../../appraiser/audit/open-source.js')).openLocalSource(spec);
+  const showProgress = wantProgress(o.quiet === true);
+  const progress = createProgress(showProgress);
+  // Big audits check signatures on worker threads (after the first files; see pooled-verifier.ts).
+  const verifier = new PooledVerifier({ keyring, policy });
   let report: AuditReport;
   try {
     report = await runAudit({
       source,
       sourceName: spec,
       policyName: policy.mode,
-      appraiseFile: createFileAppraiser({ keyring, policy }),
-      jobs: o.jobs ?? (nfs ? 32 : 8),
-      onProgress: (p) => progress.update(p),
+      appraiseFile: createFileAppraiser({ keyring, policy, verifier }),
+      jobs: o.jobs ?? (nfs ? 64 : 8),
+      // No bar, no callback: the engine then skips a progress snapshot per file.
+      ...(showProgress ? { onProgress: (p: AuditProgress) => progress.update(p) } : {}),
     });
   } finally {
     progress.stop();
+    await verifier.close();
     await source.close();
   }
   return { report, formatted: formatReport(report, o.format), text: () => formatText(report) };

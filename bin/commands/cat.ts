@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from '../commander.js';
 import { addClientOptions, withClient, type ClientFlags } from '../client-options.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from '../commander.js';
 import { EXIT } from '../exit-codes.js';
 import { runDemo } from '../demo/run-demo.js';
 

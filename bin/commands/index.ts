@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from '../commander.js';
 import { register as audit } from './audit.js';
 import { register as demo } from './demo.js';
 import { register as verify } from './verify.js';

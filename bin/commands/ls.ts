@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from '../commander.js';
 import type { DirEntry } from '../../client/readdir.js';
 import { addClientOptions, withClient, type ClientFlags } from '../client-options.js';
 import { jsonU64, modeString } from './stat.js';
@@ -49,7 +49,7 @@ export function register(program: Command): void {
       for (const e of entries) {
         const row: Row = { entry: e };
         if ((flags.long || flags.json) && e.type === 'symlink' && e.fh) {
-          row.target = await c.readlink({ fh: e.fh, path: `${top.path}/${e.name}`, stat: e.stat! });
+          row.target = await c.readlink({ fh: e.fh, path: `${top.path}/${e.name}` });
         }
         rows.push(row);
       }

@@ -7,7 +7,7 @@
  * stderr gets one line per client connection, per refused request and per
  * IMA metadata change. SIGTERM / SIGINT stop it cleanly (exit 0).
  */
-import { Option, type Command } from 'commander';
+import { Option, type Command } from '../commander.js';
 import { addAppraisalOptions } from '../appraisal-options.js';
 import { DEFAULT_LISTEN } from '../../server/listen-address.js';
 import { DEFAULT_IMA_ATTR } from '../../client/nfs4/constants.js';

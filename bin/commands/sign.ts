@@ -4,7 +4,7 @@
  * (nfs://host/path, host:/path) go to sign-remote.ts, which stores the same
  * value as FATTR4_IMA.
  */
-import type { Command } from 'commander';
+import type { Command } from '../commander.js';
 import { addClientOptions } from '../client-options.js';
 import type { SignFlags } from './sign-run.js';
 

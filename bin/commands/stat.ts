@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from '../commander.js';
 import type { NfsStat } from '../../client/nfs-stat.js';
 import { addClientOptions, withClient, type ClientFlags } from '../client-options.js';
 

@@ -3,7 +3,7 @@
  * closes the NFS session and exits), and detach any mount a killed daemon
  * left behind. Exit 0 done, 1 nothing imafs was mounted there.
  */
-import type { Command } from 'commander';
+import type { Command } from '../commander.js';
 import { stopMount } from '../../appraiser/fuse/stop-mount.js';
 
 export function register(program: Command): void {

@@ -1,12 +1,17 @@
 /**
  * What `imafs verify` does once its flags are parsed; loaded only when the
- * command runs (bin/commands/verify.ts defines the flags).
+ * command runs (bin/commands/verify.ts defines the flags). The files go to
+ * appraiseLocalFiles, which shares them between this thread and worker
+ * threads when there are many; rows and log lines stay in argument order.
  */
 import { isAbsolute, resolve } from 'node:path';
-import { statSync } from 'node:fs';
 import { loadAppraisal, type AppraisalFlags } from '../appraisal-options.js';
-import { appraiseFile, appraiseFileSync } from '../../appraiser/io/appraise-file.js';
-import { MeasurementLog } from '../../appraiser/io/measurement-log.js';
+import { appraiseLocalFiles } from '../../appraiser/io/appraise-local-files.js';
+// Loaded with this module's graph rather than later by loadAppraisal (each dynamic import waits for its own file reads).
+import '../../appraiser/io/load-keyring.js';
+import type { LocalFileResult } from '../../appraiser/io/appraise-local-file.js';
+import type { MeasurementLog } from '../../appraiser/io/measurement-log.js';
+import type { EarlyThreads } from '../../appraiser/io/pool-thread.js';
 import type { AccessKind } from '../../appraiser/core/policy.js';
 import { EXIT } from '../exit-codes.js';
 
@@ -15,6 +20,7 @@ export interface VerifyFlags extends AppraisalFlags {
   access: AccessKind;
   log?: string;
   jsonLog?: string;
+  threads?: number;
 }
 
 interface Row {
@@ -27,44 +33,64 @@ interface Row {
   keyid?: string;
 }
 
-export async function runVerify(files: string[], flags: VerifyFlags): Promise<void> {
-  const { keyring, policy } = await loadAppraisal(flags);
-  const log = flags.log || flags.jsonLog ? new MeasurementLog({ ascii: flags.log, json: flags.jsonLog }) : null;
-  const rows: Row[] = [];
+/** `early`: worker threads started before the keys were loaded (verify.ts); they get the keys here. */
+export async function runVerify(files: string[], flags: VerifyFlags, early: EarlyThreads | null = null): Promise<void> {
+  let setup;
   try {
-    for (const file of files) rows.push(await verifyOne(file, { keyring, policy, access: flags.access, log }));
+    const { keyring, policy } = await loadAppraisal(flags);
+    early?.supply(keyring, policy);
+    const log = flags.log || flags.jsonLog
+      ? new (await import('../../appraiser/io/measurement-log.js')).MeasurementLog({ ascii: flags.log, json: flags.jsonLog })
+      : null;
+    setup = { keyring, policy, log };
+  } catch (e) {
+    early?.fail(e);
+    throw e;
+  }
+  const { keyring, policy, log } = setup;
+  process.env.H3T && process.stderr.write(`T keys-loaded ${performance.now().toFixed(1)}\n`);
+  const rows: Row[] = new Array(files.length);
+  try {
+    await appraiseLocalFiles(files, {
+      keyring, policy, access: flags.access, workers: flags.threads, threads: early?.threads,
+      onResult: (r, i) => { rows[i] = toRow(r, log, flags.access); },
+    });
   } finally {
     log?.close();
   }
+  process.env.H3T && process.stderr.write(`T appraised ${performance.now().toFixed(1)}\n`);
+  // One write: a line per write(2) costs more than the appraisal of a small file.
   if (flags.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-  else for (const r of rows) process.stdout.write(`${r.path}: ${decisionWord(r, flags.policy ?? policy.mode)} ${r.verdict} (${r.reason})\n`);
+  else {
+    const mode = flags.policy ?? policy.mode;
+    let out = '';
+    for (const r of rows) out += `${r.path}: ${decisionWord(r, mode)} ${r.verdict} (${r.reason})\n`;
+    process.stdout.write(out);
+  }
+  process.env.H3T && process.stderr.write(`T written ${performance.now().toFixed(1)}\n`);
   process.exitCode = rows.every((r) => r.allowed) ? EXIT.OK : EXIT.FAILED;
 }
 
-/**
- * Small files with synchronous syscalls (a thread-pool hop per call would
- * dominate); large ones asynchronously, so reading the next chunk overlaps
- * hashing the current one.
- */
-async function verifyOne(file: string, o: Parameters<typeof appraiseFileSync>[1]): Promise<Row> {
+function toRow(r: LocalFileResult, log: MeasurementLog | null, access: AccessKind): Row {
   try {
-    const st = statSync(file);
-    const opts = { ...o, policyPath: isAbsolute(file) ? file : resolve(file), knownRegular: st.isFile() };
-    const r = st.size > 4 << 20 ? await appraiseFile(file, opts) : appraiseFileSync(file, opts);
-    const v = r.decision.verdict;
+    if ('error' in r) throw r.error;
+    const d = r.decision;
+    const v = d.verdict;
+    if (log && d.appraised) log.record({ path: isAbsolute(r.path) ? r.path : resolve(r.path), access, algo: r.algo, digest: r.digest, blob: r.blob, decision: d });
     return {
-      path: file, verdict: r.decision.appraised ? v.code : 'not-appraised', allowed: r.decision.allowed, appraised: r.decision.appraised,
-      reason: r.decision.appraised ? v.reason : r.decision.reason,
+      path: r.path, verdict: d.appraised ? v.code : 'not-appraised', allowed: d.allowed, appraised: d.appraised,
+      reason: d.appraised ? v.reason : d.reason,
       ...(v.algo ? { algo: v.algo } : {}), ...(v.keyid ? { keyid: v.keyid } : {}),
     };
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    return { path: file, verdict: 'error', allowed: false, appraised: false, reason: err.code && !err.code.startsWith('IMAFS_') ? `cannot read: ${err.code}` : err.message };
+    const err = e as { code?: string; message: string };
+    return { path: r.path, verdict: 'error', allowed: false, appraised: false, reason: err.code && !err.code.startsWith('IMAFS_') ? `cannot read: ${err.code}` : err.message };
   }
 }
 
 function decisionWord(r: Row, mode: string): string {
-  if (!r.appraised) return 'allowed';
+  // Denied first: a file that could not be read is not appraised and not allowed either.
   if (!r.allowed) return 'denied';
+  if (!r.appraised) return 'allowed';
   return mode === 'audit' && r.verdict !== 'ok' ? 'allowed(audit)' : 'allowed';
 }

@@ -48,6 +48,11 @@ export class BufferPool {
     this.free.push(ab);
   }
 
+  /** Whether `view` lies in pooled memory (which a recycle() may hand to a later reply). */
+  owns(view: Uint8Array): boolean {
+    return view.buffer instanceof ArrayBuffer && this.mine.has(view.buffer);
+  }
+
   get freeCount(): number {
     return this.free.length;
   }

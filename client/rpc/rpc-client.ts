@@ -166,6 +166,11 @@ export class RpcClient {
     this.pool.recycle(view);
   }
 
+  /** Whether `view` lies in a pooled reply buffer (see recycle()): keep a copy, not the view, if it must outlive its owner. */
+  isPooled(view: Uint8Array): boolean {
+    return this.pool.owns(view);
+  }
+
   /** Drops the connection (in-flight calls fail with IMAFS_RPC_CONN_CLOSED); the next call reconnects. */
   reset(reason: string): void {
     this.transport.reset(reason);

@@ -14,7 +14,8 @@
  */
 import { constants as fsc, type BigIntStats, type BigIntStatsFs } from 'node:fs';
 import { FATTR4, FH4_PERSISTENT, FH4_VOLATILE_ANY, NF4, type NfsFtype4 } from '../../client/nfs4/constants.js';
-import type { Fattr } from '../../client/nfs4/fattr.js';
+import { attrDesc, knownAttrs, type AttrConfig, type AttrDesc, type Fattr, type RawFattr } from '../../client/nfs4/fattr.js';
+import { XdrWriter } from '../../client/xdr/xdr-writer.js';
 import type { Nfstime4 } from '../../client/nfs4/types.js';
 import { MAX_NAME, type FsNode } from '../fs/export-fs.js';
 
@@ -41,10 +42,22 @@ export interface AttrSettings {
 
 /** The supported_attrs bitmap for a minor version; FATTR4_IMA only for 4.2 (the draft extends 4.2 only). */
 export function supportedAttrs(minor: number, s: AttrSettings): number[] {
-  const bits = [...BASE_ATTRS];
-  if (minor >= 1) bits.push(FATTR4.SUPPATTR_EXCLCREAT);
-  if (minor >= 2) bits.push(s.imaAttr);
-  return bits.sort((a, b) => a - b);
+  return [...supportedAttrsShared(minor, s)];
+}
+
+const supportedCache = new Map<string, readonly number[]>();
+/** supportedAttrs, one frozen array per (minor, imaAttr): every GETATTR of supported_attrs encodes it. */
+function supportedAttrsShared(minor: number, s: AttrSettings): readonly number[] {
+  const k = `${minor}:${s.imaAttr}`;
+  let v = supportedCache.get(k);
+  if (!v) {
+    const bits = [...BASE_ATTRS];
+    if (minor >= 1) bits.push(FATTR4.SUPPATTR_EXCLCREAT);
+    if (minor >= 2) bits.push(s.imaAttr);
+    v = Object.freeze(bits.sort((a, b) => a - b));
+    supportedCache.set(k, v);
+  }
+  return v;
 }
 
 function ftype(st: BigIntStats): NfsFtype4 {
@@ -86,59 +99,121 @@ export function needsStatfs(want: readonly number[]): boolean {
   return want.some((b) => STATFS_ATTRS.has(b));
 }
 
-export function nodeFattr(i: AttrInputs): Fattr {
+/** The value of attribute `num` for a node, or undefined when it has none here (left out of the reply). */
+export function attrValue(num: number, i: AttrInputs): unknown {
   const st = i.node.st;
   const s = i.settings;
-  const f: Fattr = {
-    supportedAttrs: supportedAttrs(i.minor, s),
-    type: ftype(st),
-    fhExpireType: s.persistentHandles ? FH4_PERSISTENT : FH4_VOLATILE_ANY,
-    change: st.ctimeNs,
-    size: st.size,
-    linkSupport: true,
-    symlinkSupport: true,
-    namedAttr: false,
-    fsid: { major: st.dev, minor: 0n },
-    uniqueHandles: true,
-    leaseTime: s.leaseSeconds,
-    rdattrError: i.rdattrError ?? 0,
-    aclSupport: 0,
-    canSetTime: false,
-    caseInsensitive: false,
-    casePreserving: true,
-    chownRestricted: true,
-    filehandle: !i.want || i.want.includes(FATTR4.FILEHANDLE) ? i.node.fh : undefined,
-    fileid: st.ino,
-    homogeneous: true,
-    maxFileSize: 0x7fffffffffffffffn,
-    maxLink: 65000,
-    maxName: MAX_NAME,
-    maxRead: BigInt(MAX_IO),
-    maxWrite: BigInt(MAX_IO),
-    mode: Number(st.mode) & 0o7777,
-    noTrunc: true,
-    numLinks: Number(st.nlink),
-    owner: String(st.uid),
-    ownerGroup: String(st.gid),
-    rawdev: { specdata1: Number(st.rdev >> 8n) & 0xfff, specdata2: Number((st.rdev & 0xffn) | ((st.rdev >> 12n) & 0xfff00n)) },
-    spaceUsed: st.blocks * 512n,
-    timeAccess: nfstime(st.atimeNs),
-    timeCreate: nfstime(st.birthtimeNs),
-    timeDelta: { seconds: 0n, nseconds: 1 },
-    timeMetadata: nfstime(st.ctimeNs),
-    timeModify: nfstime(st.mtimeNs),
-    mountedOnFileid: st.ino,
-  };
-  if (i.minor >= 1) f.suppattrExclcreat = [];
-  if (i.statfs) {
-    const fs = i.statfs;
-    f.filesAvail = fs.ffree;
-    f.filesFree = fs.ffree;
-    f.filesTotal = fs.files;
-    f.spaceAvail = fs.bavail * fs.bsize;
-    f.spaceFree = fs.bfree * fs.bsize;
-    f.spaceTotal = fs.blocks * fs.bsize;
+  switch (num) {
+    case FATTR4.SUPPORTED_ATTRS: return supportedAttrsShared(i.minor, s);
+    case FATTR4.TYPE: return ftype(st);
+    case FATTR4.FH_EXPIRE_TYPE: return s.persistentHandles ? FH4_PERSISTENT : FH4_VOLATILE_ANY;
+    case FATTR4.CHANGE: return st.ctimeNs;
+    case FATTR4.SIZE: return st.size;
+    case FATTR4.LINK_SUPPORT: return true;
+    case FATTR4.SYMLINK_SUPPORT: return true;
+    case FATTR4.NAMED_ATTR: return false;
+    case FATTR4.FSID: return { major: st.dev, minor: 0n };
+    case FATTR4.UNIQUE_HANDLES: return true;
+    case FATTR4.LEASE_TIME: return s.leaseSeconds;
+    case FATTR4.RDATTR_ERROR: return i.rdattrError ?? 0;
+    case FATTR4.ACLSUPPORT: return 0;
+    case FATTR4.CANSETTIME: return false;
+    case FATTR4.CASE_INSENSITIVE: return false;
+    case FATTR4.CASE_PRESERVING: return true;
+    case FATTR4.CHOWN_RESTRICTED: return true;
+    case FATTR4.FILEHANDLE: return !i.want || i.want.includes(FATTR4.FILEHANDLE) ? i.node.fh : undefined;
+    case FATTR4.FILEID: return st.ino;
+    case FATTR4.FILES_AVAIL: return i.statfs?.ffree;
+    case FATTR4.FILES_FREE: return i.statfs?.ffree;
+    case FATTR4.FILES_TOTAL: return i.statfs?.files;
+    case FATTR4.HOMOGENEOUS: return true;
+    case FATTR4.MAXFILESIZE: return 0x7fffffffffffffffn;
+    case FATTR4.MAXLINK: return 65000;
+    case FATTR4.MAXNAME: return MAX_NAME;
+    case FATTR4.MAXREAD: return BigInt(MAX_IO);
+    case FATTR4.MAXWRITE: return BigInt(MAX_IO);
+    case FATTR4.MODE: return Number(st.mode) & 0o7777;
+    case FATTR4.NO_TRUNC: return true;
+    case FATTR4.NUMLINKS: return Number(st.nlink);
+    case FATTR4.OWNER: return String(st.uid);
+    case FATTR4.OWNER_GROUP: return String(st.gid);
+    case FATTR4.RAWDEV: return { specdata1: Number(st.rdev >> 8n) & 0xfff, specdata2: Number((st.rdev & 0xffn) | ((st.rdev >> 12n) & 0xfff00n)) };
+    case FATTR4.SPACE_AVAIL: return i.statfs ? i.statfs.bavail * i.statfs.bsize : undefined;
+    case FATTR4.SPACE_FREE: return i.statfs ? i.statfs.bfree * i.statfs.bsize : undefined;
+    case FATTR4.SPACE_TOTAL: return i.statfs ? i.statfs.blocks * i.statfs.bsize : undefined;
+    case FATTR4.SPACE_USED: return st.blocks * 512n;
+    case FATTR4.TIME_ACCESS: return nfstime(st.atimeNs);
+    case FATTR4.TIME_CREATE: return nfstime(st.birthtimeNs);
+    case FATTR4.TIME_DELTA: return { seconds: 0n, nseconds: 1 };
+    case FATTR4.TIME_METADATA: return nfstime(st.ctimeNs);
+    case FATTR4.TIME_MODIFY: return nfstime(st.mtimeNs);
+    case FATTR4.MOUNTED_ON_FILEID: return st.ino;
+    case FATTR4.SUPPATTR_EXCLCREAT: return i.minor >= 1 ? [] : undefined;
+    default: return num === s.imaAttr && i.ima !== undefined && i.minor >= 2 ? i.ima : undefined;
   }
-  if (i.ima !== undefined && i.minor >= 2) f.ima = i.ima;
-  return f;
+}
+
+/** Every attribute number attrValue may answer (FATTR4_IMA aside). */
+const VALUE_ATTRS: readonly number[] = [...BASE_ATTRS, FATTR4.SUPPATTR_EXCLCREAT];
+
+/** All of a node's attributes as a typed Fattr (the FILEHANDLE only when `want` asks for it, or no `want`). */
+export function nodeFattr(i: AttrInputs): Fattr {
+  const f: Record<string, unknown> = {};
+  for (const num of [...VALUE_ATTRS, i.settings.imaAttr]) {
+    const key = attrDesc(num, { imaAttr: i.settings.imaAttr })?.key;
+    const v = key === undefined ? undefined : attrValue(num, i);
+    if (key !== undefined && v !== undefined) f[key] = v;
+  }
+  return f as Fattr;
+}
+
+const descTables = new Map<number, ReadonlyArray<AttrDesc | undefined>>();
+/** Attribute descriptors indexed by number, per FATTR4_IMA number: one lookup per entry instead of two per attribute. */
+function descTable(cfg: AttrConfig): ReadonlyArray<AttrDesc | undefined> {
+  let t = descTables.get(cfg.imaAttr);
+  if (!t) {
+    const a: Array<AttrDesc | undefined> = [];
+    for (const num of knownAttrs(cfg)) a[num] = attrDesc(num, cfg);
+    t = a;
+    descTables.set(cfg.imaAttr, t);
+  }
+  return t;
+}
+
+/**
+ * fattr4 of the attributes in `want` a node has, in bit order (RFC 8881
+ * §3.3.9): the same bytes as encodeFattr(nodeFattr(i), cfg, want), computing
+ * only the attributes asked for. A READDIR of an audit asks for 16 of the
+ * ~50; building all of them (times are bigint divisions, the handle a MAC)
+ * was most of an entry's cost.
+ */
+export function encodeNodeFattr(i: AttrInputs, cfg: AttrConfig, want: readonly number[]): RawFattr {
+  const w = new XdrWriter(256);
+  const attrmask = encodeNodeAttrVals(w, i, cfg, want);
+  return { attrmask, attrVals: w.finish() };
+}
+
+/**
+ * encodeNodeFattr's attr_vals appended to `w` (READDIR puts every entry's
+ * values in one writer); returns the attrmask.
+ */
+export function encodeNodeAttrVals(w: XdrWriter, i: AttrInputs, cfg: AttrConfig, want: readonly number[]): number[] {
+  let bits = want;
+  for (let k = 1; k < bits.length; k++) {
+    if (bits[k] <= bits[k - 1]) {
+      bits = [...new Set(want)].sort((a, b) => a - b);
+      break;
+    }
+  }
+  const table = descTable(cfg);
+  const mask: number[] = [];
+  for (const num of bits) {
+    const desc = table[num];
+    if (desc === undefined) continue;
+    const v = attrValue(num, i);
+    if (v === undefined) continue;
+    desc.enc(w, v as never);
+    mask.push(num);
+  }
+  return mask;
 }

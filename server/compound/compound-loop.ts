@@ -24,7 +24,7 @@ import type { XdrReader } from '../../client/xdr/xdr-reader.js';
 import { XdrWriter } from '../../client/xdr/xdr-writer.js';
 import type { PeerInfo } from '../connection.js';
 import type { ServerCore } from '../server-core.js';
-import type { HandlerTable } from './op-handler.js';
+import type { HandlerTable, OpHandler } from './op-handler.js';
 import { OpContext, type Credentials } from './op-context.js';
 import { statusOf } from './status-of.js';
 
@@ -83,13 +83,15 @@ export async function runCompound(c: CompoundCall): Promise<CompoundReply | 'gar
     throw err;
   }
   const { tag, minorVersion: minor } = dec;
-  const out = new XdrWriter(256);
-  const results: Buffer[][] = [];
+  // All results go into one writer (a writer per op cost two buffers per op);
+  // `kept` can encode them again when one must be taken back (REP_TOO_BIG).
+  let body = new XdrWriter(2048);
+  const kept: Kept[] = [];
   let lastStatus = NFS4_OK;
   const finish = (): Buffer[] => {
-    out.uint32(lastStatus).string(tag, MAX_TAG, 'tag').uint32(results.length);
-    const head = out.chunks();
-    return [...head, ...results.flat()];
+    const head = new XdrWriter(64);
+    head.uint32(lastStatus).string(tag, MAX_TAG, 'tag').uint32(kept.length);
+    return [...head.chunks(), ...body.chunks()];
   };
   if (minor > MAX_MINOR) {
     lastStatus = NFS4ERR.MINOR_VERS_MISMATCH;
@@ -99,13 +101,13 @@ export async function runCompound(c: CompoundCall): Promise<CompoundReply | 'gar
   const ctx = new OpContext(c.core, c.peer, c.cred, minor, c.requestSize, c.maxReply - overhead);
   ctx.opCount = dec.declaredOps;
   ctx.overhead = overhead;
-  const push = (op: number, status: number, enc?: (w: XdrWriter) => void): void => {
-    const w = new XdrWriter(64);
-    w.uint32(op);
-    if (enc) enc(w);
-    else w.uint32(status);
-    results.push(w.chunks());
-    ctx.budget -= w.length;
+  /** An error result: the op's own `fail` shape when it has one, else the bare status. */
+  const push = (op: number, status: number, h?: OpHandler): void => {
+    const k: Kept = h?.fail ? { op, codec: h.codec, res: h.fail(status) } : { op, codec: undefined, res: { status } };
+    const mark = body.length;
+    encodeKept(body, k);
+    kept.push(k);
+    ctx.budget -= body.length - mark;
     lastStatus = status;
   };
   const count = dec.argarray.length + (dec.stop ? 1 : 0);
@@ -129,35 +131,40 @@ export async function runCompound(c: CompoundCall): Promise<CompoundReply | 'gar
       }
       const h = c.handlers.get(opnum);
       if (!h || (h.minors && (minor < h.minors[0] || minor > h.minors[1]))) {
-        push(opnum, NFS4ERR.NOTSUPP, h?.fail ? (w) => h.codec.encodeRes(w, h.fail!(NFS4ERR.NOTSUPP)) : undefined);
+        push(opnum, NFS4ERR.NOTSUPP, h);
         break;
       }
       if (stop) {
         debug('%s: BADXDR: %s', h.codec.name, stop.error?.message);
-        push(opnum, NFS4ERR.BADXDR, h.fail ? (w) => h.codec.encodeRes(w, h.fail!(NFS4ERR.BADXDR)) : undefined);
+        push(opnum, NFS4ERR.BADXDR, h);
         break;
       }
       const args = dec.argarray[i].args;
       let res: { status: number };
       try {
-        res = await h.run(ctx, args);
+        // Most handlers answer synchronously: no promise round trip for them.
+        const r = h.run(ctx, args);
+        res = r instanceof Promise ? await r : r;
       } catch (err) {
         const s = statusOf(err);
         if (s.unexpected) c.core.log(`internal error in ${h.codec.name} for ${ctx.who()}: ${(err as Error)?.stack ?? String(err)}`);
         res = h.fail ? h.fail(s.status) : { status: s.status };
       }
       if (ctx.replay) return { chunks: [ctx.replay], afterReply: ctx.afterReply };
-      const w = new XdrWriter(128);
-      w.uint32(opnum);
-      h.codec.encodeRes(w, res);
-      if (w.length > ctx.budget) {
+      const k: Kept = { op: opnum, codec: h.codec, res };
+      const mark = body.length;
+      encodeKept(body, k);
+      const size = body.length - mark;
+      if (size > ctx.budget) {
         // RFC 8881 §2.10.6.4: the op whose result does not fit gets REP_TOO_BIG(_TO_CACHE).
         const s = ctx.cacheThis && ctx.session && ctx.budget < ctx.session.fore.maxResponseSize ? NFS4ERR.REP_TOO_BIG_TO_CACHE : NFS4ERR.REP_TOO_BIG;
-        push(opnum, s, h.fail ? (ww) => h.codec.encodeRes(ww, h.fail!(s)) : undefined);
+        body = new XdrWriter(2048);
+        for (const old of kept) encodeKept(body, old);
+        push(opnum, s, h);
         break;
       }
-      results.push(w.chunks());
-      ctx.budget -= w.length;
+      kept.push(k);
+      ctx.budget -= size;
       lastStatus = res.status;
       if (res.status !== NFS4_OK) break;
     }
@@ -170,6 +177,20 @@ export async function runCompound(c: CompoundCall): Promise<CompoundReply | 'gar
   const reply = finish();
   if (ctx.slot && !ctx.replay) cacheReply(ctx, reply);
   return { chunks: reply, afterReply: ctx.afterReply };
+}
+
+/** One nfs_resop4 of the reply: its op number and result (codec undefined: a bare status). */
+interface Kept {
+  op: number;
+  codec: AnyOpCodec | undefined;
+  res: { status: number };
+}
+
+/** RFC 8881 §16.2.3: nfs_resop4 is the opnum, then the op's result union. */
+function encodeKept(w: XdrWriter, k: Kept): void {
+  w.uint32(k.op);
+  if (k.codec) k.codec.encodeRes(w, k.res);
+  else w.uint32(k.res.status);
 }
 
 /** RFC 8881 §2.10.6.3 / §18.46.3: where SEQUENCE and the sessionless ops may appear. */

@@ -20,6 +20,12 @@ export interface Listing {
   /** verifier4, 8 bytes, never all zero. */
   readonly verf: Buffer;
   readonly names: readonly string[];
+  /**
+   * Per name, whether the directory entry said "regular file" (d_type) when
+   * listed: a hint only (the entry may have changed since), used to open such
+   * entries directly instead of lstat'ing them first.
+   */
+  readonly regular: readonly boolean[];
 }
 
 function isUtf8RoundTrip(b: Buffer): boolean {
@@ -29,7 +35,8 @@ function isUtf8RoundTrip(b: Buffer): boolean {
 export class DirListings {
   private readonly cache = new Map<string, Listing>();
 
-  async list(dir: FsNode): Promise<Listing> {
+  /** The listing of `dir`, without a promise when it is cached (every READDIR round after the first). */
+  list(dir: FsNode): Listing | Promise<Listing> {
     const k = `${dir.key}:${dir.st.mtimeNs}:${dir.st.ctimeNs}`;
     const hit = this.cache.get(k);
     if (hit) {
@@ -37,18 +44,24 @@ export class DirListings {
       this.cache.set(k, hit);
       return hit;
     }
-    let raw: Buffer[];
+    return this.read(dir, k);
+  }
+
+  private async read(dir: FsNode, k: string): Promise<Listing> {
+    let raw: Array<{ name: Buffer; regular: boolean }>;
     try {
-      raw = await fsp.readdir(dir.abs, { encoding: 'buffer' });
+      const ents = await fsp.readdir(dir.abs, { encoding: 'buffer', withFileTypes: true });
+      raw = ents.map((e) => ({ name: e.name as unknown as Buffer, regular: e.isFile() }));
     } catch (err) {
       throw fsErrorFrom(err, dir.rel || '/');
     }
     // component4 is UTF-8 (RFC 8881 §14.4); a name that is not cannot be
     // looked up again by a client, so it is not listed.
-    const names = raw.filter(isUtf8RoundTrip).sort(Buffer.compare).map((b) => b.toString('utf8'));
+    const kept = raw.filter((e) => isUtf8RoundTrip(e.name)).sort((a, b) => Buffer.compare(a.name, b.name));
+    const names = kept.map((e) => e.name.toString('utf8'));
     const verf = createHash('sha256').update(k).digest().subarray(0, 8);
     if (verf.every((b) => b === 0)) verf[7] = 1;
-    const listing: Listing = { verf: Buffer.from(verf), names };
+    const listing: Listing = { verf: Buffer.from(verf), names, regular: kept.map((e) => e.regular) };
     this.cache.set(k, listing);
     if (this.cache.size > CACHE) this.cache.delete(this.cache.keys().next().value!);
     return listing;

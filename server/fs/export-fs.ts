@@ -13,6 +13,7 @@
 import { constants as fsc, lstatSync, promises as fsp, realpathSync, type BigIntStats } from 'node:fs';
 import path from 'node:path';
 import util from 'node:util';
+import type { MaybePromise } from '../compound/maybe-async.js';
 import { FileHandleCodec, inodeKey, type InodeId } from './file-handle.js';
 import { FsError, fsErrorFrom } from './fs-error.js';
 
@@ -36,6 +37,31 @@ export interface FsNode {
    * lstat. Shared, never to be modified.
    */
   readonly fh: Buffer;
+}
+
+/**
+ * A class rather than an object literal with a getter: a literal's accessor
+ * is a new closure per node, and READDIR makes one node per entry.
+ */
+class Node implements FsNode {
+  private memo: Buffer | undefined;
+
+  constructor(
+    readonly id: InodeId,
+    readonly key: string,
+    readonly rel: string,
+    readonly abs: string,
+    readonly st: BigIntStats,
+    private readonly handles: FileHandleCodec,
+    presented?: Uint8Array,
+  ) {
+    // The presented handle is copied: the wire buffer it points into is reused.
+    this.memo = presented ? Buffer.from(presented) : undefined;
+  }
+
+  get fh(): Buffer {
+    return (this.memo ??= this.handles.encode(this.id));
+  }
 }
 
 export function isDir(st: BigIntStats): boolean {
@@ -87,22 +113,31 @@ export class ExportFs {
       throw fsErrorFrom(err, dir);
     }
     const fs = new ExportFs(real, new FileHandleCodec(handleKey));
-    const root = await fs.nodeAt('');
+    const root = fs.nodeAt('');
     if (!isDir(root.st)) throw new FsError('NOTDIR', `${dir} is not a directory`);
     fs.rootNode_ = root;
     return fs;
   }
 
+  /** `rel` is always built here from validated components ('a/b', never '.', '..' or '//'): no normalization needed. */
   private absOf(rel: string): string {
-    return rel === '' ? this.root : path.join(this.root, rel);
+    if (rel === '') return this.root;
+    return this.root.endsWith('/') ? `${this.root}${rel}` : `${this.root}/${rel}`;
   }
 
-  /** `fh`: the handle that named this inode, when known (saves computing its MAC again). */
-  private async nodeAt(rel: string, fh?: Uint8Array): Promise<FsNode> {
-    const abs = this.absOf(rel);
+  /** The absolute path of a validated component inside directory node `dir` (no normalization needed). */
+  private absIn(dir: FsNode, name: string): string {
+    return dir.abs.endsWith('/') ? `${dir.abs}${name}` : `${dir.abs}/${name}`;
+  }
+
+  /**
+   * Synchronous on the event loop: lstat of a cached dentry takes microseconds,
+   * a thread-pool round trip costs more than the call.
+   * `fh`: the handle that named this inode, when known (saves computing its MAC again).
+   */
+  private nodeAt(rel: string, fh?: Uint8Array, abs = this.absOf(rel)): FsNode {
     let st: BigIntStats;
     try {
-      // lstat of a cached dentry takes microseconds; a thread-pool round trip costs more than the call.
       st = lstatSync(abs, { bigint: true });
     } catch (err) {
       throw fsErrorFrom(err, rel || '/');
@@ -110,20 +145,16 @@ export class ExportFs {
     const id = idOf(st);
     const key = inodeKey(id);
     this.paths.set(key, rel);
-    const handles = this.handles;
-    // The presented handle is copied: the wire buffer it points into is reused.
-    let memo: Buffer | undefined = fh ? Buffer.from(fh) : undefined;
-    return {
-      id, key, rel, abs, st,
-      get fh(): Buffer {
-        return (memo ??= handles.encode(id));
-      },
-    };
+    return new Node(id, key, rel, abs, st, this.handles, fh);
   }
 
   /** The root node, re-stat'ed (its attributes change). */
   async rootNode(): Promise<FsNode> {
-    const r = await this.nodeAt('');
+    return this.rootNodeNow();
+  }
+
+  rootNodeNow(): FsNode {
+    const r = this.nodeAt('');
     if (r.key !== this.rootNode_!.key) throw new FsError('STALE', 'export root was replaced');
     return r;
   }
@@ -134,26 +165,44 @@ export class ExportFs {
 
   /** A node as it is now: its path must still hold the same inode. */
   async refresh(n: FsNode): Promise<FsNode> {
-    return await this.resolveId(n.id, n.key, n.fh);
+    return await this.refreshNow(n);
   }
 
-  /** PUTFH: a handle from the wire to a live node, or BADHANDLE / STALE. */
+  /** refresh without a promise when the node's path is known (always, but after a restart). */
+  refreshNow(n: FsNode): MaybePromise<FsNode> {
+    return this.resolveId(n.id, n.key, n.fh);
+  }
+
+  /**
+   * PUTFH: a handle from the wire to a live node, or BADHANDLE / STALE (thrown
+   * now, or rejected when the handle had to be searched for).
+   */
   async resolve(fh: Uint8Array): Promise<FsNode> {
+    return await this.resolveNow(fh);
+  }
+
+  /** resolve, synchronous unless the handle's inode must be searched for. */
+  resolveNow(fh: Uint8Array): MaybePromise<FsNode> {
     const id = this.handles.decode(fh);
     if (!id) throw new FsError('BADHANDLE', 'not a handle of this server');
-    return await this.resolveId(id, inodeKey(id), fh);
+    return this.resolveId(id, inodeKey(id), fh);
   }
 
-  private async resolveId(id: InodeId, key: string, fh?: Uint8Array): Promise<FsNode> {
-    let rel = this.paths.get(key);
-    if (rel === undefined) {
-      await this.scan(key);
-      rel = this.paths.get(key);
-      if (rel === undefined) throw new FsError('STALE', 'inode not found in the export');
-    }
+  /** Synchronous unless the inode was never seen in this run (a handle from before a restart). */
+  private resolveId(id: InodeId, key: string, fh?: Uint8Array): MaybePromise<FsNode> {
+    const rel = this.paths.get(key);
+    if (rel !== undefined) return this.nodeFor(id, key, rel, fh);
+    return this.scan(key).then(() => {
+      const found = this.paths.get(key);
+      if (found === undefined) throw new FsError('STALE', 'inode not found in the export');
+      return this.nodeFor(id, key, found, fh);
+    });
+  }
+
+  private nodeFor(id: InodeId, key: string, rel: string, fh?: Uint8Array): FsNode {
     let n: FsNode;
     try {
-      n = await this.nodeAt(rel, fh);
+      n = this.nodeAt(rel, fh);
     } catch (err) {
       if (err instanceof FsError && (err.kind === 'NOENT' || err.kind === 'NOTDIR')) {
         this.paths.delete(key);
@@ -193,7 +242,7 @@ export class ExportFs {
           seen++;
           const rel = dir === '' ? name : `${dir}/${name}`;
           try {
-            const n = await this.nodeAt(rel);
+            const n = this.nodeAt(rel);
             if (isDir(n.st)) queue.push(rel);
           } catch {
             /* vanished meanwhile */
@@ -209,27 +258,54 @@ export class ExportFs {
 
   /** LOOKUP (RFC 8881 §18.15): one component in a directory. Symlinks are returned, not followed. */
   async lookup(dir: FsNode, name: string, raw?: Uint8Array): Promise<FsNode> {
+    return await this.lookupNow(dir, name, raw);
+  }
+
+  /** lookup, synchronous except for '.' of a node whose inode must be searched for. */
+  lookupNow(dir: FsNode, name: string, raw?: Uint8Array): MaybePromise<FsNode> {
     if (isLnk(dir.st)) throw new FsError('SYMLINK', `${dir.rel} is a symbolic link`);
     if (!isDir(dir.st)) throw new FsError('NOTDIR', `${dir.rel} is not a directory`);
     checkName(name, raw);
     // '.' and '..' are never passed to the filesystem; '..' at the root stays at the root.
-    if (name === '.') return await this.refresh(dir);
-    if (name === '..') return this.isRoot(dir) ? await this.rootNode() : await this.parent(dir);
-    return await this.nodeAt(dir.rel === '' ? name : `${dir.rel}/${name}`);
+    if (name === '.') return this.refreshNow(dir);
+    if (name === '..') return this.isRoot(dir) ? this.rootNodeNow() : this.parentNow(dir);
+    return this.nodeAt(dir.rel === '' ? name : `${dir.rel}/${name}`, undefined, this.absIn(dir, name));
   }
 
   /** LOOKUPP (RFC 8881 §18.14): NOENT at the export root, which has no parent here. */
   async parent(n: FsNode): Promise<FsNode> {
+    return this.parentNow(n);
+  }
+
+  parentNow(n: FsNode): FsNode {
     if (this.isRoot(n)) throw new FsError('NOENT', 'the export root has no parent');
     const up = path.posix.dirname(n.rel);
-    const p = await this.nodeAt(up === '.' ? '' : up);
+    const p = this.nodeAt(up === '.' ? '' : up);
     if (!isDir(p.st)) throw new FsError('STALE', 'parent is no longer a directory');
     return p;
   }
 
   /** A child by name for READDIR, or the error to report as rdattr_error. */
   async child(dir: FsNode, name: string): Promise<FsNode> {
-    return await this.nodeAt(dir.rel === '' ? name : `${dir.rel}/${name}`);
+    return this.childNow(dir, name);
+  }
+
+  childNow(dir: FsNode, name: string): FsNode {
+    return this.nodeAt(dir.rel === '' ? name : `${dir.rel}/${name}`, undefined, this.absIn(dir, name));
+  }
+
+  /** The path of entry `name` of directory `dir`, for openEntrySync. */
+  entryPath(dir: FsNode, name: string): string {
+    return this.absIn(dir, name);
+  }
+
+  /** The node of entry `name` of `dir`, whose stat `st` came from a verified descriptor of that path. */
+  entryNode(dir: FsNode, name: string, abs: string, st: BigIntStats): FsNode {
+    const rel = dir.rel === '' ? name : `${dir.rel}/${name}`;
+    const id = idOf(st);
+    const key = inodeKey(id);
+    this.paths.set(key, rel);
+    return new Node(id, key, rel, abs, st, this.handles);
   }
 
   /** The export root as a resolved path, for containment checks of opened files. */

@@ -14,7 +14,9 @@
  * The key is random per server run unless a key file is given (then handles
  * stay valid across restarts, RFC 8881 §4.2.3 persistent handles).
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { HmacSha256 } from './hmac-sha256.js';
+import { TwoGenCache } from './two-gen-cache.js';
 
 export const FH_VERSION = 1;
 export const FH_SIZE = 44;
@@ -27,8 +29,11 @@ export interface InodeId {
   gen: bigint;
 }
 
-/** Recently verified handles: a READ stream presents the same handle hundreds of times. */
-const VERIFIED_CACHE = 4096;
+/**
+ * Recently verified handles: a READ stream presents the same handle hundreds
+ * of times, and an audit presents each handle READDIR just gave it once.
+ */
+const VERIFIED_CACHE = 16_384;
 /**
  * Recently encoded handles, by (dev, ino, generation): a client walking the
  * same paths (LOOKUP + GETFH per component) would otherwise pay one HMAC
@@ -38,17 +43,17 @@ const VERIFIED_CACHE = 4096;
 const ENCODED_CACHE = 4096;
 
 export class FileHandleCodec {
-  private readonly key: Buffer;
-  private readonly verified = new Map<string, InodeId>();
-  private readonly encoded = new Map<string, Buffer>();
+  private readonly hmac: HmacSha256;
+  private readonly verified = new TwoGenCache<string, InodeId>(VERIFIED_CACHE / 2);
+  private readonly encoded = new TwoGenCache<string, Buffer>(ENCODED_CACHE / 2);
 
   constructor(key: Buffer = randomBytes(32)) {
     if (key.length < 16) throw new RangeError('file handle key must be at least 16 bytes');
-    this.key = Buffer.from(key);
+    this.hmac = new HmacSha256(key);
   }
 
   private mac(body: Buffer): Buffer {
-    return createHmac('sha256', this.key).update(body).digest().subarray(0, MAC);
+    return this.hmac.mac(body).subarray(0, MAC);
   }
 
   /** The handle of `id`; callers must not modify it (it may be shared). */
@@ -58,13 +63,18 @@ export class FileHandleCodec {
     if (hit) return hit;
     const fh = this.encodeUncached(id);
     this.encoded.set(k, fh);
-    if (this.encoded.size > ENCODED_CACHE) this.encoded.delete(this.encoded.keys().next().value!);
+    // A handle handed out (GETFH, READDIR's filehandle) usually comes back in a
+    // PUTFH soon: it is ours, so it counts as verified without a second MAC.
+    // Stored as decode() would read it back from the bytes.
+    const asRead = id.dev >= 0n && id.ino >= 0n && id.gen >= 0n ? id : { dev: BigInt.asUintN(64, id.dev), ino: BigInt.asUintN(64, id.ino), gen: BigInt.asUintN(64, id.gen) };
+    this.remember(fh.toString('latin1'), asRead);
     return fh;
   }
 
   private encodeUncached(id: InodeId): Buffer {
-    const fh = Buffer.alloc(FH_SIZE);
-    fh[0] = FH_VERSION;
+    // allocUnsafe takes a slice of Node's shared pool (alloc would malloc 44 bytes); every byte is written below.
+    const fh = Buffer.allocUnsafe(FH_SIZE);
+    fh.writeUInt32BE(FH_VERSION << 24, 0);
     fh.writeBigUInt64BE(BigInt.asUintN(64, id.dev), 4);
     fh.writeBigUInt64BE(BigInt.asUintN(64, id.ino), 12);
     fh.writeBigUInt64BE(BigInt.asUintN(64, id.gen), 20);
@@ -83,9 +93,12 @@ export class FileHandleCodec {
     const want = this.mac(buf.subarray(0, BODY));
     if (!timingSafeEqual(want, buf.subarray(BODY, FH_SIZE))) return undefined;
     const id = { dev: buf.readBigUInt64BE(4), ino: buf.readBigUInt64BE(12), gen: buf.readBigUInt64BE(20) };
-    this.verified.set(k, id);
-    if (this.verified.size > VERIFIED_CACHE) this.verified.delete(this.verified.keys().next().value!);
+    this.remember(k, id);
     return id;
+  }
+
+  private remember(k: string, id: InodeId): void {
+    this.verified.set(k, id);
   }
 }
 

@@ -8,12 +8,16 @@
  * follow a final symlink either), so the attribute read or written is the
  * handle's, never that of something a symlink points at.
  */
-import { getAttributeSync, removeAttribute, setAttribute } from '@napi-rs/xattr';
+import { createRequire } from 'node:module';
+import type * as Xattr from '@napi-rs/xattr';
 import { promisify } from 'node:util';
-import fs from 'node:fs';
+import fs, { type BigIntStats } from 'node:fs';
 import { isDir, isReg, type FsNode } from './export-fs.js';
 import { FsError, fsErrorFrom } from './fs-error.js';
 import type { OpenFiles } from './open-files.js';
+
+// require(), not an ES import: Node 20's ESM loader lexes a CommonJS package's whole index (23 KB) on every start.
+const { getAttributeSync, removeAttribute, setAttribute } = createRequire(import.meta.url)('@napi-rs/xattr') as typeof Xattr;
 
 export const IMA_XATTR = 'security.ima';
 /** draft §4.1: ima_data4<4096>. */
@@ -41,15 +45,38 @@ async function withFd<T>(files: OpenFiles, n: FsNode, fn: (p: string) => Promise
  * node: a getxattr of a cached inode takes microseconds, far less than the
  * thread-pool round trips an async version costs (about 250 us of CPU).
  */
-export async function readIma(files: OpenFiles, n: FsNode): Promise<Buffer> {
+export async function readIma(files: OpenFiles, n: FsNode, o: { handOff?: boolean } = {}): Promise<Buffer> {
+  return readImaSync(files, n, o);
+}
+
+/**
+ * readIma without a promise. `handOff`: the caller (a READDIR asking for
+ * FATTR4_IMA, i.e. an audit) expects the client to read the file next, so a
+ * small file's bytes are read through the same verified descriptor and kept
+ * for that READ (OpenFiles.handOff).
+ */
+export function readImaSync(files: OpenFiles, n: FsNode, o: { handOff?: boolean } = {}): Buffer {
   if (!isReg(n.st) && !isDir(n.st)) return Buffer.alloc(0);
-  const fd = files.openVerifiedSync(n);
+  const { fd, st } = files.openVerifiedSyncStat(n);
+  return readImaOpened(files, n, fd, st, o);
+}
+
+/**
+ * The blob of `n` while `fd`, a descriptor verified to be `n` inside the
+ * export (fstat `st`), is open; closes `fd`.
+ */
+export function readImaOpened(files: OpenFiles, n: FsNode, fd: number, st: BigIntStats, o: { handOff?: boolean } = {}): Buffer {
   try {
-    const v = getAttributeSync(n.abs, IMA_XATTR);
-    return v ? Buffer.from(v) : Buffer.alloc(0);
-  } catch (err) {
-    if (noData(err)) return Buffer.alloc(0);
-    throw fsErrorFrom(err, n.rel);
+    let blob: Buffer;
+    try {
+      const v = getAttributeSync(n.abs, IMA_XATTR);
+      blob = v ?? Buffer.alloc(0);
+    } catch (err) {
+      if (!noData(err)) throw fsErrorFrom(err, n.rel);
+      blob = Buffer.alloc(0);
+    }
+    if (o.handOff && isReg(st)) files.handOff(n, fd, st);
+    return blob;
   } finally {
     try { fs.closeSync(fd); } catch { /* already closed */ }
   }

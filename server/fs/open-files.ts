@@ -16,11 +16,12 @@
  * scheduler); then reads go to the thread pool for SLOW_PERIOD_MS so one
  * client's cold reads cannot stall the others for long.
  */
-import fs, { constants as fsc, promises as fsp } from 'node:fs';
+import fs, { constants as fsc, promises as fsp, type BigIntStats } from 'node:fs';
 import util from 'node:util';
 import { BufferPool } from './buffer-pool.js';
 import type { ExportFs, FsNode } from './export-fs.js';
 import { FsError, fsErrorFrom } from './fs-error.js';
+import { SmallContent } from './small-content.js';
 
 const readP = util.promisify(fs.read);
 const SLOW_READ_MS = 8;
@@ -31,6 +32,23 @@ const SMALL_READ = 64 * 1024;
 const fstatP = util.promisify(fs.fstat);
 const closeP = util.promisify(fs.close);
 
+function closeQuietly(fd: number): void {
+  try {
+    fs.closeSync(fd);
+  } catch {
+    /* already closed */
+  }
+}
+
+/** The release of a READ whose buffer belongs to nobody's pool. */
+export const NO_RELEASE = (): void => undefined;
+
+export interface ReadResult {
+  data: Buffer;
+  eof: boolean;
+  release: () => void;
+}
+
 interface Entry {
   fd: number;
   users: number;
@@ -40,6 +58,7 @@ interface Entry {
 export class OpenFiles {
   private readonly lru = new Map<string, Entry>();
   private readonly pool = new BufferPool(1 << 20);
+  readonly small = new SmallContent();
   /** Until this time (ms), reads go through the thread pool. */
   private asyncUntil = 0;
   private slowInARow = 0;
@@ -73,6 +92,11 @@ export class OpenFiles {
    * FATTR4_IMA cost ~250 us of server CPU).
    */
   openVerifiedSync(n: FsNode): number {
+    return this.openVerifiedSyncStat(n).fd;
+  }
+
+  /** openVerifiedSync, also returning the descriptor's fstat. */
+  openVerifiedSyncStat(n: FsNode): { fd: number; st: BigIntStats } {
     let fd: number;
     try {
       fd = fs.openSync(n.abs, fsc.O_RDONLY | fsc.O_NOFOLLOW | fsc.O_NONBLOCK);
@@ -83,11 +107,60 @@ export class OpenFiles {
       const st = fs.fstatSync(fd, { bigint: true });
       if (st.dev !== n.id.dev || st.ino !== n.id.ino) throw new FsError('STALE', `${n.rel} changed while opening`);
       if (!this.exp.contains(fs.readlinkSync(`/proc/self/fd/${fd}`))) throw new FsError('STALE', `${n.rel} resolves outside the export`);
-      return fd;
+      return { fd, st };
     } catch (err) {
-      try { fs.closeSync(fd); } catch { /* already closed */ }
+      closeQuietly(fd);
       throw fsErrorFrom(err, n.rel);
     }
+  }
+
+  /**
+   * Opens the path of a directory entry that was a regular file when listed,
+   * without an lstat first: O_NOFOLLOW refuses a symlink, O_NONBLOCK keeps a
+   * FIFO from blocking, and the fstat of the descriptor is the entry's stat.
+   * The descriptor is proven inside the export as in openVerifiedSync.
+   * undefined when the entry is not (or no longer) an openable regular file:
+   * the caller then takes the lstat path, which reports what it is.
+   */
+  openEntrySync(abs: string): { fd: number; st: BigIntStats } | undefined {
+    let fd: number;
+    try {
+      fd = fs.openSync(abs, fsc.O_RDONLY | fsc.O_NOFOLLOW | fsc.O_NONBLOCK);
+    } catch {
+      return undefined;
+    }
+    try {
+      const st = fs.fstatSync(fd, { bigint: true });
+      if ((Number(st.mode) & fsc.S_IFMT) === fsc.S_IFREG && this.exp.contains(fs.readlinkSync(`/proc/self/fd/${fd}`))) return { fd, st };
+    } catch {
+      /* fall through: the lstat path reports it */
+    }
+    closeQuietly(fd);
+    return undefined;
+  }
+
+  /**
+   * After an attribute read through the verified descriptor `fd` (fstat `st`):
+   * keeps a small file's bytes for the READ that usually follows (see
+   * SmallContent), so that READ needs no descriptor of its own.
+   */
+  handOff(n: FsNode, fd: number, st: BigIntStats): void {
+    if (Date.now() < this.asyncUntil || !this.small.wants(st)) return;
+    const size = Number(st.size);
+    // One byte more than the size: a file that grew meanwhile is not kept.
+    const buf = Buffer.allocUnsafe(size + 1);
+    let got = 0;
+    try {
+      for (;;) {
+        const k = fs.readSync(fd, buf, got, size + 1 - got, got);
+        if (k === 0) break;
+        got += k;
+        if (got > size) return;
+      }
+    } catch {
+      return; // the READ will report it
+    }
+    if (got === size) this.small.put(n.key, st, buf.subarray(0, size));
   }
 
   private async acquire(n: FsNode): Promise<Entry> {
@@ -98,67 +171,125 @@ export class OpenFiles {
       hit.users++;
       return hit;
     }
-    // Same verification either way; the sync one skips three thread-pool hops,
-    // which dominate the cost of a small file's only READ (see openVerifiedSync).
-    const fd = Date.now() < this.asyncUntil ? await this.openVerified(n) : this.openVerifiedSync(n);
+    const fd = await this.openVerified(n);
     const raced = this.lru.get(n.key);
     if (raced && !raced.dead) {
-      await closeP(fd).catch(() => undefined);
+      this.closeFd(fd);
       raced.users++;
       return raced;
     }
+    return this.insert(n.key, fd);
+  }
+
+  /** A new LRU entry (one user) for a verified descriptor; the least recently used beyond `max` are closed. */
+  private insert(key: string, fd: number): Entry {
     const e: Entry = { fd, users: 1, dead: false };
-    this.lru.set(n.key, e);
+    this.lru.set(key, e);
     while (this.lru.size > this.max) {
       const [k, old] = this.lru.entries().next().value!;
       this.lru.delete(k);
       old.dead = true;
-      if (old.users === 0) void closeP(old.fd).catch(() => undefined);
+      if (old.users === 0) this.closeFd(old.fd);
     }
     return e;
   }
 
   private release(e: Entry): void {
     e.users--;
-    if (e.dead && e.users === 0) void closeP(e.fd).catch(() => undefined);
+    if (e.dead && e.users === 0) this.closeFd(e.fd);
   }
 
   /**
    * READ: up to `count` bytes at `offset`; eof when the read reaches the end of
    * the file. `release` returns the buffer to the pool: call it once the reply
-   * holding `data` has been written (or dropped).
+   * holding `data` has been written (or dropped); it is NO_RELEASE when there
+   * is nothing to return. Synchronous (no promise) unless reads are in
+   * slow-disk mode.
    */
-  async read(n: FsNode, offset: bigint, count: number): Promise<{ data: Buffer; eof: boolean; release: () => void }> {
+  read(n: FsNode, offset: bigint, count: number): ReadResult | Promise<ReadResult> {
     const size = n.st.size;
-    const none = (): void => undefined;
-    if (offset >= size || count === 0) return { data: Buffer.alloc(0), eof: offset >= size, release: none };
+    if (offset >= size || count === 0) return { data: Buffer.alloc(0), eof: offset >= size, release: NO_RELEASE };
     const want = Number(size - offset < BigInt(count) ? size - offset : BigInt(count));
-    const e = await this.acquire(n);
-    // A pooled block is 1 MiB: handing one to each of the many small READs
-    // of a batched COMPOUND drains the pool, and fresh 1 MiB blocks cost page
-    // faults and external-memory GCs. Small reads take a small buffer.
-    const { buf, release } = want <= SMALL_READ ? { buf: Buffer.allocUnsafe(want), release: none } : this.pool.take(want);
+    const kept = this.small.get(n.key, n.st);
+    if (kept) {
+      const end = Number(offset) + want;
+      // The copy is used up once a READ reaches its end (a client reads a small file once).
+      if (BigInt(end) >= size) this.small.drop(n.key);
+      return { data: kept.subarray(Number(offset), end), eof: BigInt(end) >= size, release: NO_RELEASE };
+    }
+    if (Date.now() < this.asyncUntil) return this.readSlow(n, offset, want);
+    const e = this.acquireNow(n);
+    const { buf, release } = this.bufferFor(want);
     try {
       let got = 0;
       while (got < want) {
-        const bytesRead = await this.readAt(e.fd, buf, got, want - got, Number(offset) + got);
+        const bytesRead = this.readAtNow(e.fd, buf, got, want - got, Number(offset) + got);
         if (bytesRead === 0) break;
         got += bytesRead;
       }
-      const data = got === want ? buf : buf.subarray(0, got);
-      return { data, eof: offset + BigInt(got) >= size, release };
+      return this.result(n, offset, buf, got, want, release);
     } catch (err) {
-      release();
-      e.dead = true;
-      this.lru.delete(n.key);
+      this.failed(n, e, release);
       throw fsErrorFrom(err, n.rel);
     } finally {
       this.release(e);
     }
   }
 
-  private async readAt(fd: number, buf: Buffer, at: number, len: number, pos: number): Promise<number> {
-    if (Date.now() < this.asyncUntil) return (await readP(fd, buf, at, len, pos)).bytesRead;
+  /**
+   * A pooled block is 1 MiB: handing one to each of the many small READs of a
+   * batched COMPOUND drains the pool, and fresh 1 MiB blocks cost page faults
+   * and external-memory GCs. Small reads take a small buffer.
+   */
+  private bufferFor(want: number): { buf: Buffer; release: () => void } {
+    return want <= SMALL_READ ? { buf: Buffer.allocUnsafe(want), release: NO_RELEASE } : this.pool.take(want);
+  }
+
+  private result(n: FsNode, offset: bigint, buf: Buffer, got: number, want: number, release: () => void): ReadResult {
+    const data = got === want ? buf : buf.subarray(0, got);
+    return { data, eof: offset + BigInt(got) >= n.st.size, release };
+  }
+
+  private failed(n: FsNode, e: Entry, release: () => void): void {
+    release();
+    e.dead = true;
+    if (this.lru.get(n.key) === e) this.lru.delete(n.key);
+  }
+
+  /** The thread-pool version of read, while the export reads slowly. */
+  private async readSlow(n: FsNode, offset: bigint, want: number): Promise<ReadResult> {
+    const e = await this.acquire(n);
+    const { buf, release } = this.bufferFor(want);
+    try {
+      let got = 0;
+      while (got < want) {
+        const bytesRead = (await readP(e.fd, buf, got, want - got, Number(offset) + got)).bytesRead;
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      return this.result(n, offset, buf, got, want, release);
+    } catch (err) {
+      this.failed(n, e, release);
+      throw fsErrorFrom(err, n.rel);
+    } finally {
+      this.release(e);
+    }
+  }
+
+  /** acquire without the thread pool: an LRU hit, or a synchronously verified open. */
+  private acquireNow(n: FsNode): Entry {
+    const hit = this.lru.get(n.key);
+    if (hit && !hit.dead) {
+      this.lru.delete(n.key);
+      this.lru.set(n.key, hit);
+      hit.users++;
+      return hit;
+    }
+    return this.insert(n.key, this.openVerifiedSync(n));
+  }
+
+  /** A synchronous read, timed: SLOW_READS slow ones in a row switch reads to the thread pool. */
+  private readAtNow(fd: number, buf: Buffer, at: number, len: number, pos: number): number {
     const t0 = process.hrtime.bigint();
     const n = fs.readSync(fd, buf, at, len, pos);
     if (Number(process.hrtime.bigint() - t0) <= SLOW_READ_MS * 1e6) this.slowInARow = 0;
@@ -175,10 +306,22 @@ export class OpenFiles {
     if (!e) return;
     this.lru.delete(key);
     e.dead = true;
-    if (e.users === 0) void closeP(e.fd).catch(() => undefined);
+    if (e.users === 0) this.closeFd(e.fd);
+  }
+
+  /**
+   * close(2) of a local file's descriptor takes a microsecond or two; through
+   * the thread pool it costs ~20 us of CPU. Only while reads are slow (the
+   * export may sit on a device or network filesystem whose close flushes or
+   * blocks) does it go to the pool.
+   */
+  private closeFd(fd: number): void {
+    if (Date.now() < this.asyncUntil) void closeP(fd).catch(() => undefined);
+    else closeQuietly(fd);
   }
 
   async closeAll(): Promise<void> {
     for (const k of [...this.lru.keys()]) this.forget(k);
+    this.small.clear();
   }
 }

@@ -16,7 +16,7 @@ import { nverifyOp } from '../../client/nfs4/ops/nverify.js';
 import { setattrOp, type SetattrArgs } from '../../client/nfs4/ops/setattr.js';
 import { verifyOp, type VerifyArgs } from '../../client/nfs4/ops/verify.js';
 import { NFS4_OK, NFS4ERR } from '../../client/nfs4/status.js';
-import { supportedAttrs } from '../attrs/node-attrs.js';
+import { needsStatfs, supportedAttrs } from '../attrs/node-attrs.js';
 import type { OpContext } from '../compound/op-context.js';
 import type { OpHandler } from '../compound/op-handler.js';
 import { NfsStatus } from '../errors.js';
@@ -84,9 +84,11 @@ const ALL_ACCESS = ACCESS4_READ | ACCESS4_LOOKUP | ACCESS4_MODIFY | ACCESS4_EXTE
 export const attrHandlers: OpHandler[] = [
   {
     codec: getattrOp,
-    async run(ctx, a: GetattrArgs) {
+    run(ctx, a: GetattrArgs) {
       ctx.core.noteAttrInterest(ctx, a.attrRequest);
-      return { status: NFS4_OK, resok: { objAttributes: await ctx.core.fattrOf(ctx, ctx.fh(), a.attrRequest) } };
+      const n = ctx.fh();
+      if (needsStatfs(a.attrRequest)) return ctx.core.fattrOf(ctx, n, a.attrRequest).then((objAttributes) => ({ status: NFS4_OK, resok: { objAttributes } }));
+      return { status: NFS4_OK, resok: { objAttributes: ctx.core.fattrNow(ctx, n, a.attrRequest, undefined) } };
     },
   },
   {

@@ -15,35 +15,52 @@ import { restorefhOp } from '../../client/nfs4/ops/restorefh.js';
 import { savefhOp } from '../../client/nfs4/ops/savefh.js';
 import { NfsStatus } from '../errors.js';
 import type { OpHandler } from '../compound/op-handler.js';
+import { andThen } from '../compound/maybe-async.js';
+import type { OpContext } from '../compound/op-context.js';
+import type { FsNode } from '../fs/export-fs.js';
 
 const OK = { status: NFS4_OK };
+
+/** Makes `n` (now or once found) the current filehandle. */
+function setFh(ctx: OpContext, n: FsNode | Promise<FsNode>) {
+  return andThen(n, (node) => {
+    ctx.setFh(node);
+    return OK;
+  });
+}
+
+function noteForged(ctx: OpContext, err: unknown): never {
+  if ((err as { kind?: string }).kind === 'BADHANDLE') ctx.core.refuse(ctx, 'PUTFH', undefined, NFS4ERR.BADHANDLE, 'forged or foreign file handle');
+  throw err;
+}
 
 export const fhHandlers: OpHandler[] = [
   {
     codec: putrootfhOp,
-    async run(ctx) {
-      ctx.setFh(await ctx.core.fs.rootNode());
+    run(ctx) {
+      ctx.setFh(ctx.core.fs.rootNodeNow());
       return OK;
     },
   },
   {
     // The public filehandle is the export root too (RFC 8881 §18.20).
     codec: putpubfhOp,
-    async run(ctx) {
-      ctx.setFh(await ctx.core.fs.rootNode());
+    run(ctx) {
+      ctx.setFh(ctx.core.fs.rootNodeNow());
       return OK;
     },
   },
   {
     codec: putfhOp,
-    async run(ctx, a: PutfhArgs) {
+    run(ctx, a: PutfhArgs) {
+      let n: FsNode | Promise<FsNode>;
       try {
-        ctx.setFh(await ctx.core.fs.resolve(a.object));
+        n = ctx.core.fs.resolveNow(a.object);
       } catch (err) {
-        if ((err as { kind?: string }).kind === 'BADHANDLE') ctx.core.refuse(ctx, 'PUTFH', undefined, NFS4ERR.BADHANDLE, 'forged or foreign file handle');
-        throw err;
+        noteForged(ctx, err);
       }
-      return OK;
+      if (n instanceof Promise) n = n.catch((err: unknown) => noteForged(ctx, err));
+      return setFh(ctx, n);
     },
   },
   {
@@ -62,30 +79,31 @@ export const fhHandlers: OpHandler[] = [
   },
   {
     codec: restorefhOp,
-    async run(ctx) {
+    run(ctx) {
       if (!ctx.sfh) throw new NfsStatus(NFS4ERR.RESTOREFH, 'no saved filehandle');
       const saved = ctx.savedStateid;
-      ctx.setFh(await ctx.core.fs.refresh(ctx.sfh));
-      ctx.currentStateid = saved;
-      return OK;
+      return andThen(ctx.core.fs.refreshNow(ctx.sfh), (n) => {
+        ctx.setFh(n);
+        ctx.currentStateid = saved;
+        return OK;
+      });
     },
   },
   {
     codec: lookupOp,
-    async run(ctx, a: LookupArgs) {
+    run(ctx, a: LookupArgs) {
       // The current filehandle was stat'ed when it was set in this COMPOUND.
-      ctx.setFh(await ctx.core.fs.lookup(ctx.fh(), a.objname));
-      return OK;
+      return setFh(ctx, ctx.core.fs.lookupNow(ctx.fh(), a.objname));
     },
   },
   {
     codec: lookuppOp,
-    async run(ctx) {
+    run(ctx) {
       const n = ctx.fh();
       const t = Number(n.st.mode) & 0o170000;
       if (t === 0o120000) throw new NfsStatus(NFS4ERR.SYMLINK);
       if (t !== 0o040000) throw new NfsStatus(NFS4ERR.NOTDIR);
-      ctx.setFh(await ctx.core.fs.parent(n));
+      ctx.setFh(ctx.core.fs.parentNow(n));
       return OK;
     },
   },

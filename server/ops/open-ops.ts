@@ -23,6 +23,8 @@ import type { OpContext } from '../compound/op-context.js';
 import type { OpHandler } from '../compound/op-handler.js';
 import { NfsStatus } from '../errors.js';
 import { isDir, isLnk, isReg, type FsNode } from '../fs/export-fs.js';
+import { NO_RELEASE } from '../fs/open-files.js';
+import { andThen } from '../compound/maybe-async.js';
 import { admitContent, checkReadPermission } from './content-gate.js';
 import { openOwnerClient } from './owner-client.js';
 import { checkStateid } from './stateid-check.js';
@@ -37,7 +39,7 @@ function mustBeRegular(ctx: OpContext, n: FsNode): void {
   if (!isReg(n.st)) throw new NfsStatus(ctx.minor >= 1 ? NFS4ERR.WRONG_TYPE : NFS4ERR.INVAL);
 }
 
-async function open(ctx: OpContext, a: OpenArgs) {
+function open(ctx: OpContext, a: OpenArgs) {
   const client = openOwnerClient(ctx, a.owner.clientid);
   if (ctx.minor === 0) {
     const seq = ctx.core.owners.check(client.clientid, a.owner.owner, a.seqid);
@@ -61,12 +63,12 @@ async function open(ctx: OpContext, a: OpenArgs) {
     throw new NfsStatus(NFS4ERR.ROFS);
   }
   let dir: FsNode | undefined;
-  let file: FsNode;
+  let file: FsNode | Promise<FsNode>;
   switch (a.claim.claim) {
     case CLAIM_NULL:
       dir = ctx.fh();
       if (!isDir(dir.st)) throw new NfsStatus(isLnk(dir.st) ? NFS4ERR.SYMLINK : NFS4ERR.NOTDIR);
-      file = await ctx.core.fs.lookup(dir, a.claim.file);
+      file = ctx.core.fs.lookupNow(dir, a.claim.file);
       break;
     case CLAIM_FH:
       if (ctx.minor === 0) throw new NfsStatus(NFS4ERR.INVAL);
@@ -77,11 +79,17 @@ async function open(ctx: OpContext, a: OpenArgs) {
     default:
       throw new NfsStatus(NFS4ERR.NOTSUPP, 'delegation claims: no delegations are ever granted');
   }
-  mustBeRegular(ctx, file);
-  checkReadPermission(ctx, file, 'OPEN');
-  await admitContent(ctx, file, 'OPEN');
+  return andThen(file, (f) => {
+    mustBeRegular(ctx, f);
+    checkReadPermission(ctx, f, 'OPEN');
+    // Without --appraise nothing waits: the OPEN completes synchronously.
+    return ctx.core.gate ? admitContent(ctx, f, 'OPEN').then(() => opened(ctx, a, client.clientid, access, dir, f)) : opened(ctx, a, client.clientid, access, dir, f);
+  });
+}
+
+function opened(ctx: OpContext, a: OpenArgs, clientid: bigint, access: number, dir: FsNode | undefined, file: FsNode) {
   if (ctx.core.stateids.size >= MAX_OPENS) throw new NfsStatus(ctx.minor === 0 ? NFS4ERR.RESOURCE : NFS4ERR.DELAY, 'too many open files');
-  const st = ctx.core.stateids.open(client.clientid, a.owner.owner, file.key, access);
+  const st = ctx.core.stateids.open(clientid, a.owner.owner, file.key, access);
   const stateid = { seqid: st.seqid, other: st.other };
   const change = (dir ?? file).st.ctimeNs;
   const want = a.shareAccess & OPEN4_SHARE_ACCESS_WANT_DELEG_MASK;
@@ -96,18 +104,23 @@ async function open(ctx: OpContext, a: OpenArgs) {
   };
 }
 
-async function read(ctx: OpContext, a: ReadArgs) {
+function read(ctx: OpContext, a: ReadArgs) {
   const n = ctx.fh();
   if (isDir(n.st)) throw new NfsStatus(NFS4ERR.ISDIR);
   if (!isReg(n.st)) throw new NfsStatus(isLnk(n.st) && ctx.minor >= 1 ? NFS4ERR.SYMLINK : NFS4ERR.INVAL);
   const st = checkStateid(ctx, a.stateid, n.key, true);
   if (!st) checkReadPermission(ctx, n, 'READ');
-  await admitContent(ctx, n, 'READ');
+  // Without --appraise there is nothing to wait for: the whole READ runs synchronously.
+  return ctx.core.gate ? admitContent(ctx, n, 'READ').then(() => readData(ctx, n, a)) : readData(ctx, n, a);
+}
+
+function readData(ctx: OpContext, n: FsNode, a: ReadArgs) {
   // resop + status + eof + length = 16 bytes, and the data is padded to 4.
   const count = Math.max(0, Math.min(a.count, MAX_IO, (ctx.budget - 16) & ~3));
-  const { data, eof, release } = await ctx.core.files.read(n, a.offset, count);
-  ctx.afterReply.push(release);
-  return { status: NFS4_OK, resok: { eof, data } };
+  return andThen(ctx.core.files.read(n, a.offset, count), ({ data, eof, release }) => {
+    if (release !== NO_RELEASE) ctx.afterReply.push(release);
+    return { status: NFS4_OK, resok: { eof, data } };
+  });
 }
 
 export const openHandlers: OpHandler[] = [
