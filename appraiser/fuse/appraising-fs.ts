@@ -64,6 +64,16 @@ export class AppraisingFs {
     return toFuseStat(s, s.type === 'file' ? this.served.mtimeMsFor(s, path) : undefined);
   }
 
+  /**
+   * getattr answered from fresh cached attributes, without a promise, or
+   * undefined for the async path. libfuse's auto_cache asks right after every
+   * open, whose fresh attributes are in the cache by then.
+   */
+  getattrNow(path: string): FuseStat | undefined {
+    const s = this.attrs.peekStat(remotePath(path));
+    return s && toFuseStat(s, s.type === 'file' ? this.served.mtimeMsFor(s, path) : undefined);
+  }
+
   async readdir(path: string): Promise<string[]> {
     const entries = await this.attrs.readdir(remotePath(path));
     return ['.', '..', ...entries.map((e) => e.name)];
@@ -119,6 +129,14 @@ export class AppraisingFs {
     } catch (err) {
       return Promise.reject(err);
     }
+  }
+
+  /** release without waiting: unpinning the cached object is synchronous work. */
+  releaseNow(fh: number): void {
+    const h = this.handles.get(fh);
+    if (!h) return;
+    this.handles.delete(fh);
+    h.obj.release().catch(() => undefined);
   }
 
   async release(fh: number): Promise<void> {

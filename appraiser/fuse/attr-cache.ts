@@ -10,6 +10,8 @@ import type { RemoteDirEntry, RemoteStat, RemoteTree } from './remote-tree.js';
 interface Slot<T> {
   at: number;
   value: Promise<T>;
+  /** The value once known, for synchronous hits (the FUSE getattr after every open). */
+  settled?: T;
 }
 
 export class AttrCache {
@@ -30,13 +32,19 @@ export class AttrCache {
     if (hit && t - hit.at < this.ttlMs) return hit.value;
     if (map.size >= this.maxEntries) map.clear();
     const value = load();
-    const slot = { at: t, value };
+    const slot: Slot<T> = { at: t, value };
     map.set(key, slot);
     // Failures are not cached: the next call asks the server again.
-    value.catch(() => {
+    value.then((v) => { slot.settled = v; }, () => {
       if (map.get(key) === slot) map.delete(key);
     });
     return value;
+  }
+
+  /** Fresh cached attributes without waiting, or undefined (miss, expired or still loading). */
+  peekStat(path: string): RemoteStat | undefined {
+    const hit = this.stats.get(path);
+    return hit && this.now() - hit.at < this.ttlMs ? hit.settled : undefined;
   }
 
   stat(path: string): Promise<RemoteStat> {
@@ -48,7 +56,7 @@ export class AttrCache {
       const entries = await this.tree.readdir(path);
       const t = this.now();
       for (const e of entries) {
-        if (e.stat) this.stats.set(path === '' ? e.name : `${path}/${e.name}`, { at: t, value: Promise.resolve(e.stat) });
+        if (e.stat) this.stats.set(path === '' ? e.name : `${path}/${e.name}`, { at: t, value: Promise.resolve(e.stat), settled: e.stat });
       }
       return entries;
     });
@@ -60,6 +68,6 @@ export class AttrCache {
 
   /** Fresh attributes seen by an open replace the cached ones. */
   put(path: string, stat: RemoteStat): void {
-    this.stats.set(path, { at: this.now(), value: Promise.resolve(stat) });
+    this.stats.set(path, { at: this.now(), value: Promise.resolve(stat), settled: stat });
   }
 }

@@ -38,8 +38,13 @@ export interface CachedObject {
 }
 
 export interface CacheWriter {
-  /** Appends a chunk (respects disk backpressure by awaiting). */
-  write(chunk: Uint8Array): Promise<void>;
+  /** The temp file's descriptor, open for reading too (hashing reads written ranges back). */
+  readonly fd: number;
+  /**
+   * Writes a chunk at `position`, or appends it when none is given (respects
+   * disk backpressure by awaiting). Positioned writes may run concurrently.
+   */
+  write(chunk: Uint8Array, position?: number): Promise<void>;
   /** Stores the written bytes as object `id` (their SHA-256 hex). */
   commit(id: string): Promise<void>;
   /** Drops the written bytes and the reservation. */
@@ -104,16 +109,17 @@ export class ContentCache {
     await this.makeRoom(size);
     this.used += size;
     const tmp = join(this.runDir, 'tmp', randomBytes(8).toString('hex'));
-    const fh = await open(tmp, 'wx', 0o600);
+    const fh = await open(tmp, 'wx+', 0o600);
     let done = false;
     const release = (): void => {
       if (!done) this.used -= size;
       done = true;
     };
     return {
-      write: async (chunk) => {
+      fd: fh.fd,
+      write: async (chunk, position) => {
         let off = 0;
-        while (off < chunk.length) off += (await fh.write(chunk, off, chunk.length - off)).bytesWritten;
+        while (off < chunk.length) off += (await fh.write(chunk, off, chunk.length - off, position === undefined ? null : position + off)).bytesWritten;
       },
       commit: async (id) => {
         await fh.close();

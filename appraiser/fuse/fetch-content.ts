@@ -11,10 +11,12 @@
  * most `maxAttempts` times, then the open is refused. A mixed copy is never kept.
  */
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { debuglog } from 'node:util';
 import type { ContentCache } from './content-cache.js';
 import { MountError } from './mount-error.js';
+import { hashFileRanges } from './range-hasher.js';
 import type { RemoteStat, RemoteTree } from './remote-tree.js';
 
 const debug = debuglog('imafs:fuse:fetch');
@@ -49,7 +51,13 @@ export interface FetchOptions {
   /** Hash to appraise with for this blob: a node:crypto name, or null for SHA-256 only. */
   digestAlgoFor(blob: Buffer | null): { algo: string; node: string } | null;
   maxAttempts?: number;
+  /** Files at least this big are hashed by the hashing thread (default 4 MiB). */
+  offloadMinBytes?: number;
 }
+
+const OFFLOAD_MIN_BYTES = 4 * 1024 * 1024;
+/** Cache writes in flight during a fetch (each holds one READ buffer). */
+const WRITES_IN_FLIGHT = 4;
 
 const sameVersion = (a: RemoteStat, b: RemoteStat): boolean => a.change === b.change && a.size === b.size && a.fileid === b.fileid;
 
@@ -60,48 +68,77 @@ export async function fetchContent(o: FetchOptions): Promise<FetchedContent> {
     if (before.type !== 'file') throw new MountError('IMAFS_CONFIG', `${o.path} is not a regular file`);
     const blob = o.wantIma ? await o.tree.getIma(o.path) : null;
     const appraiseAlgo = o.digestAlgoFor(blob);
-    const sha256 = createHash('sha256');
-    const other = appraiseAlgo && appraiseAlgo.node !== 'sha256' ? createHash(appraiseAlgo.node) : null;
     const writer = await o.cache.reserve(before.size);
+    const algos = appraiseAlgo && appraiseAlgo.node !== 'sha256' ? ['sha256', appraiseAlgo.node] : ['sha256'];
+    // Big files are hashed by the hashing thread from the cache file; small
+    // ones here, where a thread round trip would cost more than the hash.
+    const ranges = before.size >= (o.offloadMinBytes ?? OFFLOAD_MIN_BYTES) ? hashFileRanges(writer.fd, algos) : null;
+    const inline = ranges ? [] : algos.map((a) => createHash(a));
+    if (ranges) debug('%s: %d bytes, hashed (%s) on the hashing thread', o.path, before.size, algos.join('+'));
     let total = 0;
     let overran = false;
+    let digests: Buffer[];
+    const t0 = performance.now();
     try {
-      // The client's own iterator when it has one: no stream buffering in
-      // between, and each chunk goes back to the client's buffer pool once it
-      // is hashed and written (no allocation, no GC per 1 MiB READ).
-      const chunks: AsyncIterable<Buffer> = o.tree.read ? o.tree.read(o.path) : o.tree.createReadStream(o.path);
-      const it = chunks[Symbol.asyncIterator]();
       try {
-        for (let r = await it.next(); !r.done; r = await it.next()) {
-          const chunk = r.value;
-          total += chunk.length;
-          if (total > before.size) {
-            overran = true;
-            break;
+        // The client's own iterator when it has one: no stream buffering in
+        // between, and each chunk goes back to the client's buffer pool once it
+        // is hashed and written (no allocation, no GC per 1 MiB READ).
+        const chunks: AsyncIterable<Buffer> = o.tree.read ? o.tree.read(o.path) : o.tree.createReadStream(o.path);
+        const it = chunks[Symbol.asyncIterator]();
+        // Cache writes run on the thread pool, a few at a time, so receiving
+        // the next READ reply never waits for the disk. A chunk's range goes
+        // to the hashing thread, and the chunk back to the pool, once its write
+        // has completed, oldest first, so ranges arrive in order.
+        const pending: Array<{ pos: number; chunk: Buffer; done: Promise<void> }> = [];
+        const settleOldest = async (): Promise<void> => {
+          const w = pending.shift()!;
+          await w.done;
+          ranges?.add(w.pos, w.chunk.length);
+          o.tree.recycle?.(w.chunk);
+        };
+        try {
+          for (let r = await it.next(); !r.done; r = await it.next()) {
+            const chunk = r.value;
+            const pos = total;
+            total += chunk.length;
+            if (total > before.size) {
+              overran = true;
+              break;
+            }
+            const done = writer.write(chunk, pos);
+            done.catch(() => undefined); // awaited in settleOldest; not unhandled meanwhile
+            pending.push({ pos, chunk, done });
+            // Small files: hashed here, in order, while the write runs (both only read the chunk).
+            for (const h of inline) h.update(chunk);
+            while (pending.length >= WRITES_IN_FLIGHT) await settleOldest();
           }
-          // The write runs on the thread pool while this thread hashes the same
-          // (read-only) bytes; the chunk is reused only after both are done.
-          const written = writer.write(chunk);
-          try {
-            sha256.update(chunk);
-            other?.update(chunk);
-          } finally {
-            await written;
-          }
-          o.tree.recycle?.(chunk);
+          while (pending.length > 0) await settleOldest();
+        } finally {
+          // No write may still be running when the file is closed (abort or commit).
+          await Promise.allSettled(pending.map((w) => w.done));
+          // Ends the READs (and CLOSEs) when we stopped early; its errors cannot matter then.
+          await it.return?.().catch(() => undefined);
+          if (!o.tree.read) (chunks as Readable).destroy();
         }
-      } finally {
-        // Ends the READs (and CLOSEs) when we stopped early; its errors cannot matter then.
-        await it.return?.().catch(() => undefined);
-        if (!o.tree.read) (chunks as Readable).destroy();
+      } catch (err) {
+        await ranges?.drop();
+        throw err;
       }
-      const after = await o.tree.stat(o.path);
+      const after = await o.tree.stat(o.path).catch(async (err) => {
+        await ranges?.drop();
+        throw err;
+      });
       if (overran || total !== before.size || !sameVersion(before, after)) {
         debug('%s changed during fetch (attempt %d): %d bytes, change %s -> %s', o.path, attempt, total, before.change, after.change);
+        await ranges?.drop();
         await writer.abort();
         continue;
       }
-      const digest = sha256.digest();
+      const tReceived = performance.now();
+      digests = ranges ? await ranges.digests() : inline.map((h) => h.digest());
+      debug('%s: %d bytes received and written in %d ms, digests %d ms later', o.path, total, Math.round(tReceived - t0), Math.round(performance.now() - tReceived));
+      const digest = digests[0];
       const contentId = digest.toString('hex');
       let settled = false;
       return {
@@ -109,7 +146,7 @@ export async function fetchContent(o: FetchOptions): Promise<FetchedContent> {
         size: total,
         stat: after,
         blob,
-        measured: other ? { algo: appraiseAlgo!.algo, digest: other.digest() } : { algo: appraiseAlgo?.algo ?? 'sha256', digest },
+        measured: digests.length > 1 ? { algo: appraiseAlgo!.algo, digest: digests[1] } : { algo: appraiseAlgo?.algo ?? 'sha256', digest },
         attempts: attempt,
         commit: async () => {
           if (settled) return;

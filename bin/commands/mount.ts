@@ -5,7 +5,7 @@
  * detached daemon keeps serving (pid file and log in /run/imafs). -o takes the
  * same options the way mount(8)/fstab users write them (docs/mount.md).
  */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError } from '../commander.js';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
