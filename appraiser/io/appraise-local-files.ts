@@ -59,6 +59,12 @@ export interface LocalFilesOptions extends LocalFileOptions, PoolThreadOptions {
   onAppraised?: (thread: number, indices: readonly number[]) => void;
   /** Each result in argument order, as soon as it and every one before it are done (e.g. the measurement log). */
   onResult?: (r: LocalFileResult, index: number) => void;
+  /**
+   * false: each result is dropped once onResult has had it, and the returned
+   * array is empty. A CLI run over many files then keeps no blob or digest
+   * Buffers alive (fewer, cheaper garbage collections).
+   */
+  keepResults?: boolean;
 }
 
 type Measured = Extract<PreparedFile, { measured: unknown }> & { i: number };
@@ -80,24 +86,33 @@ function packJobs(batch: readonly Measured[]): AppraisalJob[] {
     at += u.length;
     return store.subarray(at - u.length, at);
   };
-  const shared = new Map<string, AppraiseOptions>();
-  return batch.map(({ measured: m, opts }) => {
-    const options = appraiseOptionsFor(m, opts);
-    const key = `${options.requireSignature}|${options.now?.getTime()}|${options.allowedAlgorithms?.join()}`;
-    if (!shared.has(key)) shared.set(key, options);
-    return { blob: view(m.blob), digest: view(m.digest), path: m.ctx.path, access: m.ctx.access, options: shared.get(key) };
-  });
+  // Within one run (one policy, one `now`) only the signature requirement varies by path.
+  const shared: Array<AppraiseOptions | undefined> = [undefined, undefined];
+  const jobs: AppraisalJob[] = new Array(batch.length);
+  for (let k = 0; k < batch.length; k++) {
+    const { measured: m, opts } = batch[k];
+    let options = appraiseOptionsFor(m, opts);
+    if (opts.policy === batch[0].opts.policy && opts.now === batch[0].opts.now) {
+      const slot = options.requireSignature ? 1 : 0;
+      options = shared[slot] ??= options;
+    }
+    jobs[k] = { blob: view(m.blob), digest: view(m.digest), path: m.ctx.path, access: m.ctx.access, options };
+  }
+  return jobs;
 }
 
 export async function appraiseLocalFiles(files: readonly string[], o: LocalFilesOptions): Promise<LocalFileResult[]> {
   const t0 = performance.now();
   const mainWorks = o.mainThreadWorks ?? true;
   const plan = poolPlan(files.length, o.threads?.length ?? o.workers ?? plannedWorkers(files), mainWorks, o.shardSize);
-  const results: Array<LocalFileResult | undefined> = new Array(files.length);
+  // undefined: not done yet; null: done, reported and dropped (keepResults false).
+  const results: Array<LocalFileResult | null | undefined> = new Array(files.length);
+  const keep = o.keepResults ?? true;
   let reported = 0;
   const report = (): void => {
     while (reported < files.length && results[reported] !== undefined) {
       o.onResult?.(results[reported]!, reported);
+      if (!keep) results[reported] = null;
       reported++;
     }
   };
@@ -201,7 +216,7 @@ export async function appraiseLocalFiles(files: readonly string[], o: LocalFiles
         results[i] = finishLocalFile(p);
         if (o.onAppraised) appraised(0, [i]);
       } else {
-        batch.push({ ...p, i });
+        batch.push({ measured: p.measured, opts: p.opts, i });
         if (batch.length === BATCH) {
           verify(batch);
           batch = [];
@@ -236,5 +251,5 @@ export async function appraiseLocalFiles(files: readonly string[], o: LocalFiles
   }
   debug('%d files in %d ms (from %d ms after start); appraise() by main thread %s, workers %s', files.length, Math.round(performance.now() - t0), Math.round(t0), threads.length ? counts.get(0) ?? 0 : 'all',
     threads.map((t) => `${counts.get(t.threadId) ?? 0}${t.dead && t.dead.message !== 'appraisal pool closed' ? ' (died)' : ''}`).join(', ') || 'none');
-  return results as LocalFileResult[];
+  return keep ? results as LocalFileResult[] : [];
 }

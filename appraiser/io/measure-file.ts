@@ -46,17 +46,27 @@ export async function measureFile(path: string, algo: HashAlgo | string | number
   return m.digest();
 }
 
-/** `sizeHint` (a size stat() just gave) only sizes the buffer and saves an fstat; the file is read to EOF regardless. */
+/**
+ * `sizeHint` (a size stat() just gave) only sizes the buffer and saves an
+ * fstat; the file is read to EOF regardless. A read that returns fewer bytes
+ * than asked for, and exactly the expected size, is that EOF (a regular
+ * file's short read): the confirming read(2) of 0 bytes is skipped, which is
+ * about 1 us of a 1 KiB file's ~15 us. A file that grew meanwhile fills the
+ * spare byte and is read on.
+ */
 export function measureFileSync(path: string, algo: HashAlgo | string | number | Measurer, chunkSize = CHUNK, sizeHint?: number): Buffer {
   const m = isMeasurer(algo) ? algo : createMeasurer(algo);
   const fd = openSync(path, 'r');
   try {
     const size = sizeHint ?? fstatSync(fd).size;
     const buf = Buffer.allocUnsafe(Math.max(1, Math.min(size + 1, chunkSize)));
+    let total = 0;
     for (;;) {
       const n = readSync(fd, buf, 0, buf.length, null);
       if (n === 0) break;
       m.update(buf.subarray(0, n));
+      total += n;
+      if (n < buf.length && total === size) break;
     }
   } finally {
     closeSync(fd);

@@ -48,27 +48,31 @@ export async function runVerify(files: string[], flags: VerifyFlags, early: Earl
     throw e;
   }
   const { keyring, policy, log } = setup;
-  process.env.H3T && process.stderr.write(`T keys-loaded ${performance.now().toFixed(1)}\n`);
-  const rows: Row[] = new Array(files.length);
+  // Text lines are built as results arrive (argument order), rows are kept only for --json.
+  const mode = flags.policy ?? policy.mode;
+  const rows: Row[] | null = flags.json ? new Array(files.length) : null;
+  let text = '';
+  let allAllowed = true;
+  let reported = 0;
   try {
     await appraiseLocalFiles(files, {
-      keyring, policy, access: flags.access, workers: flags.threads, threads: early?.threads,
-      onResult: (r, i) => { rows[i] = toRow(r, log, flags.access); },
+      keyring, policy, access: flags.access, workers: flags.threads, threads: early?.threads, keepResults: false,
+      onResult: (r, i) => {
+        const row = toRow(r, log, flags.access);
+        reported++;
+        if (!row.allowed) allAllowed = false;
+        if (rows) rows[i] = row;
+        else text += `${row.path}: ${decisionWord(row, mode)} ${row.verdict} (${row.reason})\n`;
+      },
     });
   } finally {
     log?.close();
   }
-  process.env.H3T && process.stderr.write(`T appraised ${performance.now().toFixed(1)}\n`);
+  // Fail closed: every file has a verdict line, or the run is an error.
+  if (reported !== files.length) throw new Error(`${files.length - reported} of ${files.length} files got no result`);
   // One write: a line per write(2) costs more than the appraisal of a small file.
-  if (flags.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-  else {
-    const mode = flags.policy ?? policy.mode;
-    let out = '';
-    for (const r of rows) out += `${r.path}: ${decisionWord(r, mode)} ${r.verdict} (${r.reason})\n`;
-    process.stdout.write(out);
-  }
-  process.env.H3T && process.stderr.write(`T written ${performance.now().toFixed(1)}\n`);
-  process.exitCode = rows.every((r) => r.allowed) ? EXIT.OK : EXIT.FAILED;
+  process.stdout.write(rows ? `${JSON.stringify(rows, null, 2)}\n` : text);
+  process.exitCode = allAllowed ? EXIT.OK : EXIT.FAILED;
 }
 
 function toRow(r: LocalFileResult, log: MeasurementLog | null, access: AccessKind): Row {

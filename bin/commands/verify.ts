@@ -20,7 +20,6 @@ export function register(program: Command): void {
     .option('--threads <n>', 'worker threads besides the main one (default: CPUs - 1 for 1000+ files or 2-64 files of 64+ MiB in all, else none; 0: none)', uintOption('--threads', 0, 256));
   addAppraisalOptions(cmd);
   cmd.action(async (files: string[], flags: VerifyFlags) => {
-    process.env.H3T && process.stderr.write(`T action ${performance.now().toFixed(1)}\n`);
     // Worker threads, when the run gets any, start before the appraiser modules and keys load,
     // so their own start-up (a new isolate and those modules, ~50 ms) overlaps this thread's.
     const run = import('./verify-run.js'); // loads while the threads start
@@ -28,7 +27,6 @@ export function register(program: Command): void {
     const { plannedWorkers, poolPlan } = await import('../../appraiser/io/pool-size.js');
     const n = poolPlan(files.length, flags.threads ?? plannedWorkers(files)).threads;
     const early = n > 0 ? (await import('../../appraiser/io/pool-thread.js')).startThreads(n) : null;
-    process.env.H3T && process.stderr.write(`T threads-started ${performance.now().toFixed(1)}\n`);
     return (await run).runVerify(files, flags, early);
   });
 }
