@@ -14,7 +14,7 @@ import { putfhOp } from './nfs4/ops/putfh.js';
 import { setattrOp } from './nfs4/ops/setattr.js';
 import { verifyOp } from './nfs4/ops/verify.js';
 import { NFS4ERR, NFS4_OK, statusName } from './nfs4/status.js';
-import { statFromFattr, STAT_ATTRS, type NfsStat } from './nfs-stat.js';
+import { statFromFattr, statFromRaw, STAT_ATTRS, type NfsStat } from './nfs-stat.js';
 import { PathWalker } from './path-walker.js';
 import { pipelinedRead } from './read-stream.js';
 import { readAllEntries, readWalkEntries, type DirEntry, type WalkEntry } from './readdir.js';
@@ -69,6 +69,7 @@ export class NfsClient {
   private readonly session: NfsSession;
   private readonly walker: PathWalker;
   private supported = new Set<number>();
+  private statAttrsMemo: number[] | undefined;
   private maxRead = 1024 * 1024;
   private streams = 0;
   private readonly ownerTag = randomBytes(6).toString('hex');
@@ -108,6 +109,7 @@ export class NfsClient {
         follow: true, attrs: [FATTR4.SUPPORTED_ATTRS, FATTR4.LEASE_TIME, FATTR4.MAXREAD],
       });
       c.supported = new Set(root.fattr.supportedAttrs ?? []);
+      c.statAttrsMemo = undefined;
       c.imaSupported = c.supported.has(c.o.attrs.imaAttr);
       if (root.fattr.maxRead !== undefined && root.fattr.maxRead > 0n) c.maxRead = Number(root.fattr.maxRead > 0x7fffffffn ? 0x7fffffffn : root.fattr.maxRead);
       c.session.setLease(root.fattr.leaseTime ?? 90);
@@ -157,14 +159,24 @@ export class NfsClient {
 
   /** Walks the path (LOOKUP chain in one COMPOUND) without following a final symlink. */
   async lookup(path: string): Promise<NfsNode> {
-    const w = await this.walker.walk(this.abs(path), { follow: false, attrs: this.want(STAT_ATTRS) });
+    const w = await this.walker.walk(this.abs(path), { follow: false, attrs: this.statAttrs() });
     return { fh: w.fh, path: w.path, stat: statFromFattr(w.fattr) };
   }
 
-  /** Attributes of the object at `path` (a final symlink is not followed, like lstat). */
+  /**
+   * Attributes of the object at `path` (a final symlink is not followed, like
+   * lstat). Always asked of the server: nothing is cached. The path is walked
+   * at every call, so a file renamed over the path is seen at once.
+   */
   async stat(p: PathOrNode): Promise<NfsStat> {
     if (typeof p !== 'string') return await this.getattr(p, STAT_ATTRS).then(statFromFattr);
-    return (await this.lookup(p)).stat;
+    const w = await this.walker.walkAttrs(this.abs(p), this.statAttrs());
+    return statFromRaw(w.raw, this.o.attrs);
+  }
+
+  /** STAT_ATTRS minus what the server lacks, one array for every call (the walker memoizes its mask by it). */
+  private statAttrs(): number[] {
+    return (this.statAttrsMemo ??= this.want(STAT_ATTRS));
   }
 
   private async getattr(n: { fh: Buffer; path: string }, attrs: readonly number[]) {

@@ -1,6 +1,6 @@
 import { NfsError } from './errors.js';
 import { FATTR4, NF4 } from './nfs4/constants.js';
-import { decodeFattr, type AttrConfig, type Fattr } from './nfs4/fattr.js';
+import { decodeFattr, type AttrConfig, type Fattr, type RawFattr } from './nfs4/fattr.js';
 import { getattrOp } from './nfs4/ops/getattr.js';
 import { getfhOp } from './nfs4/ops/getfh.js';
 import { lookupOp } from './nfs4/ops/lookup.js';
@@ -42,6 +42,8 @@ export interface WalkOptions {
  * which is how a client mounted there would see them.
  */
 export class PathWalker {
+  private readonly masks = new WeakMap<readonly number[], number[]>();
+
   constructor(
     private readonly session: NfsSession,
     private readonly attrs: AttrConfig,
@@ -60,17 +62,44 @@ export class PathWalker {
     return new NfsError(status, statusName(status), opName, path);
   }
 
+  /** The GETATTR mask: `attrs` plus TYPE, ascending (memoized per attrs array: stat() asks with the same one every time). */
+  private maskOf(attrs: readonly number[]): number[] {
+    let m = this.masks.get(attrs);
+    if (m === undefined) {
+      m = [...new Set([FATTR4.TYPE, ...attrs])].sort((a, b) => a - b);
+      this.masks.set(attrs, m);
+    }
+    return m;
+  }
+
   async walk(absPath: string, o: WalkOptions): Promise<Walked> {
-    const mask = [...new Set([FATTR4.TYPE, ...o.attrs])].sort((a, b) => a - b);
+    const w = await this.go(absPath, o, true);
+    return { fh: w.fh!, path: w.path, fattr: w.fattr ?? decodeFattr(w.raw, this.attrs) };
+  }
+
+  /**
+   * The attributes at `absPath` (a final symlink not followed), still
+   * undecoded, for a caller that needs no handle: the last COMPOUND then
+   * carries no GETFH (stat() at every open of the mount).
+   */
+  walkAttrs(absPath: string, attrs: readonly number[]): Promise<{ path: string; raw: RawFattr }> {
+    return this.go(absPath, { follow: false, attrs }, false);
+  }
+
+  private async go(absPath: string, o: WalkOptions, needFh: boolean): Promise<{ fh: Buffer | undefined; path: string; raw: RawFattr; fattr?: Fattr }> {
+    const mask = this.maskOf(o.attrs);
     const perCompound = Math.max(1, (this.session.maxOperations || 16) - RESERVED_OPS);
     let remaining = pathComponents(absPath);
     let base: { fh: Buffer | undefined; comps: string[] } = { fh: undefined, comps: [] };
     let hops = 0;
     for (;;) {
-      const take = remaining.slice(0, perCompound);
-      const ops = [this.start(base.fh), ...this.lookups(take), op(getfhOp, {}), op(getattrOp, { attrRequest: mask })];
+      const take = remaining.length <= perCompound ? remaining : remaining.slice(0, perCompound);
+      // The handle is needed to go on from here: more components, or a symlink to follow.
+      const getfh = needFh || o.follow || take.length < remaining.length;
+      const ops = [this.start(base.fh), ...this.lookups(take)];
+      if (getfh) ops.push(op(getfhOp, {}));
+      ops.push(op(getattrOp, { attrRequest: mask }));
       const res = await this.session.compoundRaw(ops);
-      const shown = `/${[...base.comps, ...take].join('/')}`;
       if (res.status !== NFS4_OK) {
         const i = res.results.length - 1;
         // Name the path up to the component that failed, not the whole request.
@@ -87,19 +116,22 @@ export class PathWalker {
         }
         throw this.fail(res.status, failed.codec.name, upTo);
       }
-      const fh = Buffer.from(resultOf(res, ops.length - 2, getfhOp).resok!.object);
-      base = { fh, comps: [...base.comps, ...take] };
-      remaining = remaining.slice(take.length);
+      const fh = getfh ? Buffer.from(resultOf(res, ops.length - 2, getfhOp).resok!.object) : undefined;
+      base = { fh, comps: base.comps.length === 0 ? take : [...base.comps, ...take] };
+      remaining = take.length === remaining.length ? [] : remaining.slice(take.length);
       if (remaining.length > 0) continue;
-      const fattr = decodeFattr(resultOf(res, ops.length - 1, getattrOp).resok!.objAttributes, this.attrs);
-      if (o.follow && fattr.type === NF4.LNK) {
+      const raw = resultOf(res, ops.length - 1, getattrOp).resok!.objAttributes;
+      if (!o.follow) return { fh, path: `/${base.comps.join('/')}`, raw };
+      const fattr = decodeFattr(raw, this.attrs);
+      if (fattr.type === NF4.LNK) {
+        const shown = `/${base.comps.join('/')}`;
         if (++hops > MAX_SYMLINKS) throw this.fail(NFS4ERR.SYMLINK, 'LOOKUP', shown);
-        const target = await this.readlinkFh(fh, shown);
+        const target = await this.readlinkFh(fh!, shown);
         remaining = this.splice(base.comps.slice(0, -1), target);
         base = { fh: undefined, comps: [] };
         continue;
       }
-      return { fh, path: `/${base.comps.join('/')}`, fattr };
+      return { fh, path: `/${base.comps.join('/')}`, raw, fattr };
     }
   }
 

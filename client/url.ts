@@ -18,8 +18,13 @@ function parsePort(s: string, input: string): number {
   return Number(s);
 }
 
+/** "//", a "." component, or a trailing "/" (other than the root's). */
+const NOT_NORMAL = /\/\/|\/\.(?:\/|$)|.\/$/;
+
 /** Collapses "//" and "/./", keeps ".." for the server to resolve (LOOKUPP). */
 export function normalizePath(p: string): string {
+  // Already normal (the usual case: a path the client built itself): no split and join.
+  if (p.charCodeAt(0) === 47 && !NOT_NORMAL.test(p)) return p;
   const parts = p.split('/').filter((c) => c !== '' && c !== '.');
   return `/${parts.join('/')}`;
 }
@@ -69,7 +74,7 @@ export function parseNfsUrl(input: string): NfsLocation {
 /** Joins the share's root path and a caller's relative path ("" or "." is the root itself). */
 export function joinPath(root: string, rel: string): string {
   if (rel.startsWith('/')) rel = rel.slice(1);
-  return normalizePath(`${root}/${rel}`);
+  return normalizePath(root === '/' ? `/${rel}` : `${root}/${rel}`);
 }
 
 /** Path components for LOOKUP (".." stays and becomes LOOKUPP). */

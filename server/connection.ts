@@ -8,7 +8,7 @@
  */
 import type net from 'node:net';
 import util from 'node:util';
-import { RecordParser, frameRecord } from '../client/rpc/record-marking.js';
+import { LAST_FRAGMENT, RecordParser, frameRecord } from '../client/rpc/record-marking.js';
 
 const debug = util.debuglog('imafs:server');
 
@@ -42,6 +42,24 @@ export function coalesce(chunks: readonly Buffer[]): Buffer[] {
   }
   flush();
   return out;
+}
+
+/**
+ * RFC 5531 §11: a reply of small chunks (every reply but READ data) framed
+ * into one buffer at once: mark + body, one copy, one write.
+ */
+function smallRecord(chunks: readonly Buffer[]): Buffer[] | undefined {
+  let total = 0;
+  for (const c of chunks) {
+    if (c.length >= BY_REFERENCE) return undefined;
+    total += c.length;
+  }
+  if (total >= BY_REFERENCE) return undefined;
+  const out = Buffer.allocUnsafe(4 + total);
+  out.writeUInt32BE((LAST_FRAGMENT | total) >>> 0, 0);
+  let at = 4;
+  for (const c of chunks) at += c.copy(out, at);
+  return [out];
 }
 
 export interface PeerInfo {
@@ -116,18 +134,31 @@ export class Connection {
   private dispatch(record: Buffer): void {
     this.inFlight++;
     if (this.inFlight >= this.limits.maxInFlight) this.pause('calls');
-    this.handle(record, this.peer)
-      .then((reply) => {
-        if (reply) this.write(reply.chunks, reply.afterReply);
-      })
-      .catch((err: unknown) => {
-        // Handlers answer protocol errors themselves; reaching here is a server bug.
-        this.onProblem(this.peer, `internal error: ${(err as Error)?.stack ?? String(err)}`);
-      })
-      .finally(() => {
-        this.inFlight--;
-        if (this.inFlight < this.limits.maxInFlight) this.resume('calls');
-      });
+    // One then() for both outcomes: no extra promises for catch/finally per call.
+    this.handle(record, this.peer).then(
+      (reply) => {
+        try {
+          if (reply) this.write(reply.chunks, reply.afterReply);
+        } catch (err) {
+          this.internalError(err);
+        }
+        this.done();
+      },
+      (err: unknown) => {
+        this.internalError(err);
+        this.done();
+      },
+    );
+  }
+
+  /** Handlers answer protocol errors themselves; reaching here is a server bug. */
+  private internalError(err: unknown): void {
+    this.onProblem(this.peer, `internal error: ${(err as Error)?.stack ?? String(err)}`);
+  }
+
+  private done(): void {
+    this.inFlight--;
+    if (this.inFlight < this.limits.maxInFlight) this.resume('calls');
   }
 
   private write(chunks: Buffer[], afterReply?: () => void): void {
@@ -135,7 +166,7 @@ export class Connection {
       afterReply?.();
       return;
     }
-    const framed = coalesce(frameRecord(chunks));
+    const framed = smallRecord(chunks) ?? coalesce(frameRecord(chunks));
     // cork/uncork turns the writes into one writev; large READ data goes by
     // reference, and its buffer is released only when the socket is done with
     // it (written, or the write failed because the peer went away).

@@ -17,7 +17,7 @@
 import util from 'node:util';
 import { AUTH_NONE, AUTH_SYS, parseAuthSys } from '../client/rpc/auth.js';
 import {
-  AUTH_ERROR, GARBAGE_ARGS, MSG_ACCEPTED, MSG_CALL, MSG_DENIED, PROC_UNAVAIL, PROG_MISMATCH, PROG_UNAVAIL,
+  AUTH_ERROR, GARBAGE_ARGS, MSG_ACCEPTED, MSG_CALL, MSG_DENIED, MSG_REPLY, PROC_UNAVAIL, PROG_MISMATCH, PROG_UNAVAIL,
   RPC_MISMATCH, RPC_VERSION, SUCCESS, decodeCall, encodeReply, type ReplyHeader,
 } from '../client/rpc/rpc-message.js';
 import { NFS4_PROGRAM, NFS_V4, NFSPROC4_COMPOUND, NFSPROC4_NULL } from '../client/nfs4/constants.js';
@@ -39,17 +39,39 @@ function reply(h: ReplyHeader, body: Buffer[] = []): Buffer[] {
   return [...w.chunks(), ...body];
 }
 
+/** MSG_ACCEPTED, AUTH_NONE verifier, SUCCESS after the xid: every COMPOUND reply's header. */
+const SUCCESS_TAIL = Buffer.from([0, 0, 0, MSG_REPLY, 0, 0, 0, MSG_ACCEPTED, 0, 0, 0, AUTH_NONE, 0, 0, 0, 0, 0, 0, 0, SUCCESS]);
+
 function accepted(xid: number, stat: number, body: Buffer[] = []): Buffer[] {
+  if (stat === SUCCESS) {
+    // RFC 5531 §9 reply header, the same bytes encodeReply writes, without a writer per reply.
+    const h = Buffer.allocUnsafe(24);
+    h.writeUInt32BE(xid, 0);
+    SUCCESS_TAIL.copy(h, 4);
+    body.unshift(h);
+    return body;
+  }
   if (stat === PROG_MISMATCH) return reply({ xid, replyStat: MSG_ACCEPTED, verf: NONE_VERF, accepted: { stat, low: NFS_V4, high: NFS_V4 } });
   return reply({ xid, replyStat: MSG_ACCEPTED, verf: NONE_VERF, accepted: { stat } as never }, body);
 }
 
+/**
+ * The last AUTH_SYS credential decoded, by its exact bytes: a client sends
+ * the same body with every call, and decoding it (machine name, gid list)
+ * each time was a visible part of a small COMPOUND. Credentials are never
+ * modified, so one object may serve many calls.
+ */
+let lastSys: { body: Buffer; cred: Credentials } | undefined;
+
 function credentials(flavor: number, body: Buffer): Credentials | undefined {
   if (flavor === AUTH_NONE) return { flavor, uid: undefined, gid: undefined, gids: [], machinename: '' };
   if (flavor !== AUTH_SYS) return undefined;
+  if (lastSys !== undefined && lastSys.body.equals(body)) return lastSys.cred;
   try {
     const p = parseAuthSys({ flavor, body });
-    return { flavor, uid: p.uid, gid: p.gid, gids: p.gids, machinename: p.machinename };
+    const cred: Credentials = Object.freeze({ flavor, uid: p.uid, gid: p.gid, gids: Object.freeze(p.gids), machinename: p.machinename });
+    lastSys = { body: Buffer.from(body), cred };
+    return cred;
   } catch {
     return undefined;
   }
@@ -67,12 +89,8 @@ export interface RpcReply {
   afterReply?: () => void;
 }
 
+/** One record in, its reply out: a single async function (no promise per layer). */
 export async function dispatchRecord(o: DispatchOptions, record: Buffer, peer: PeerInfo): Promise<RpcReply | undefined> {
-  const r = await dispatch(o, record, peer);
-  return Array.isArray(r) ? { chunks: r } : r;
-}
-
-async function dispatch(o: DispatchOptions, record: Buffer, peer: PeerInfo): Promise<Buffer[] | RpcReply | undefined> {
   if (record.length < 8) return undefined;
   const xid = record.readUInt32BE(0);
   if (record.readUInt32BE(4) !== MSG_CALL) return undefined;
@@ -82,22 +100,22 @@ async function dispatch(o: DispatchOptions, record: Buffer, peer: PeerInfo): Pro
     call = decodeCall(r);
   } catch (err) {
     debug('xid %d: undecodable call header: %s', xid, (err as Error).message);
-    return accepted(xid, GARBAGE_ARGS);
+    return { chunks: accepted(xid, GARBAGE_ARGS) };
   }
   if (call.rpcvers !== RPC_VERSION) {
-    return reply({ xid, replyStat: MSG_DENIED, rejected: { stat: RPC_MISMATCH, low: RPC_VERSION, high: RPC_VERSION } });
+    return { chunks: reply({ xid, replyStat: MSG_DENIED, rejected: { stat: RPC_MISMATCH, low: RPC_VERSION, high: RPC_VERSION } }) };
   }
   const cred = credentials(call.cred.flavor, call.cred.body);
   if (!cred) {
     o.core.log(`refused call from ${peer.addr}:${peer.port}: credential flavor ${call.cred.flavor} not accepted (AUTH_NONE or AUTH_SYS)`);
-    return reply({ xid, replyStat: MSG_DENIED, rejected: { stat: AUTH_ERROR, authStat: AUTH_BADCRED } });
+    return { chunks: reply({ xid, replyStat: MSG_DENIED, rejected: { stat: AUTH_ERROR, authStat: AUTH_BADCRED } }) };
   }
-  if (call.prog !== NFS4_PROGRAM) return accepted(xid, PROG_UNAVAIL);
-  if (call.vers !== NFS_V4) return accepted(xid, PROG_MISMATCH);
-  if (call.proc === NFSPROC4_NULL) return accepted(xid, SUCCESS);
-  if (call.proc !== NFSPROC4_COMPOUND) return accepted(xid, PROC_UNAVAIL);
+  if (call.prog !== NFS4_PROGRAM) return { chunks: accepted(xid, PROG_UNAVAIL) };
+  if (call.vers !== NFS_V4) return { chunks: accepted(xid, PROG_MISMATCH) };
+  if (call.proc === NFSPROC4_NULL) return { chunks: accepted(xid, SUCCESS) };
+  if (call.proc !== NFSPROC4_COMPOUND) return { chunks: accepted(xid, PROC_UNAVAIL) };
   const res = await runCompound({ core: o.core, handlers: o.handlers, peer, cred, r, requestSize: record.length, maxReply: o.maxReply });
-  if (res === 'garbage') return accepted(xid, GARBAGE_ARGS);
+  if (res === 'garbage') return { chunks: accepted(xid, GARBAGE_ARGS) };
   const after = res.afterReply;
   return { chunks: accepted(xid, SUCCESS, res.chunks), afterReply: after.length ? () => { for (const f of after) f(); } : undefined };
 }

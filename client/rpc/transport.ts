@@ -140,6 +140,13 @@ export class Transport {
     return ok;
   }
 
+  /** Writes one record already framed by the caller (mark included): a single socket write. */
+  writeFramed(record: Buffer): boolean {
+    const s = this.socket;
+    if (!s) throw new RpcError('IMAFS_RPC_CONN_CLOSED', 'not connected');
+    return s.write(record);
+  }
+
   /** Drops the current connection (e.g. after a timeout left it in doubt); a later connect() opens a new one. */
   reset(reason: string): void {
     const s = this.socket;

@@ -37,10 +37,16 @@ export function resultOf<C extends AnyOpCodec>(res: CompoundResult, i: number, _
  */
 export async function callCompound(rpc: RpcClient, minorVersion: number, ops: OpCall[], timeoutMs: number): Promise<CompoundResult> {
   const w = new XdrWriter(256);
-  encodeCompound4Args(w, { tag: '', minorVersion, argarray: ops.map((o) => ({ op: o.codec.op, args: o.args })) });
+  const argarray = new Array<{ op: number; args: unknown }>(ops.length);
+  const sent = new Array<number>(ops.length);
+  for (let i = 0; i < ops.length; i++) {
+    sent[i] = ops[i].codec.op;
+    argarray[i] = { op: sent[i], args: ops[i].args };
+  }
+  encodeCompound4Args(w, { tag: '', minorVersion, argarray });
   const r = await rpc.call(NFS4_PROGRAM, NFS_V4, NFSPROC4_COMPOUND, w.chunks(), { timeoutMs });
   try {
-    const res = decodeCompound4Res(r, ops.map((o) => o.codec.op));
+    const res = decodeCompound4Res(r, sent);
     return { status: res.status, results: res.resarray.map((x) => x.res) };
   } catch (e) {
     if (!(e instanceof XdrError)) throw e;

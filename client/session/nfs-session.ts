@@ -149,8 +149,8 @@ export class NfsSession {
    * for a SEQUENCE failure it cannot recover from, RpcError when the server
    * stays unreachable past the retry budget.
    */
-  async compoundRaw(ops: OpCall[]): Promise<CompoundResult> {
-    return await this.sequenced(ops, {});
+  compoundRaw(ops: OpCall[]): Promise<CompoundResult> {
+    return this.sequenced(ops, {});
   }
 
   /** Like compoundRaw, but a failing op becomes NfsError(status, op name, path). */
@@ -170,7 +170,8 @@ export class NfsSession {
     const backoff = new Backoff(100, 2000, this.o.retryBudgetMs);
     let misorderedRetried = false;
     for (;;) {
-      if (!o.noRetrySession) {
+      // A live session needs no check (and no promise) per call.
+      if (!o.noRetrySession && (this.grant === undefined || this.establishing !== undefined || this.closed)) {
         try {
           await this.ensureSession(-1, false);
         } catch (e) {
@@ -181,7 +182,7 @@ export class NfsSession {
       }
       const grant = this.grant!;
       const gen = this.sessionGen;
-      const slot = await this.slots.acquire();
+      const slot = this.slots.tryAcquire() ?? (await this.slots.acquire());
       if (gen !== this.sessionGen) {
         this.slots.release(slot, false);
         continue;

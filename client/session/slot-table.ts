@@ -85,6 +85,13 @@ export class SlotTable {
     return undefined;
   }
 
+  /** The lowest free slot at or below the target, taken now, or undefined when all are busy. */
+  tryAcquire(): Slot | undefined {
+    const s = this.free();
+    if (s) s.busy = true;
+    return s;
+  }
+
   /** Waits for the lowest free slot at or below the target. */
   acquire(): Promise<Slot> {
     const s = this.free();

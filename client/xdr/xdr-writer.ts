@@ -1,6 +1,7 @@
 import { XdrError } from '../errors.js';
 
 const ZERO = Buffer.alloc(4);
+const EMPTY = Buffer.alloc(0);
 /** Opaques at least this large are kept by reference, not copied (READ payloads). */
 const BY_REFERENCE = 4096;
 
@@ -29,7 +30,7 @@ export class XdrWriter {
   /** Reserves n bytes and returns their offset. May replace `scratch`: read it only after calling. */
   private room(n: number): number {
     if (this.used + n > this.scratch.length) {
-      let size = this.scratch.length * 2;
+      let size = Math.max(512, this.scratch.length * 2);
       while (size < this.used + n) size *= 2;
       const next = Buffer.allocUnsafe(size);
       this.scratch.copy(next, 0, 0, this.used);
@@ -44,7 +45,8 @@ export class XdrWriter {
     if (this.used === 0) return;
     this.chunks_.push(this.scratch.subarray(0, this.used));
     this.flushedBytes += this.used;
-    this.scratch = Buffer.allocUnsafe(Math.max(512, this.scratch.length - this.used));
+    // The rest is allocated only if more is written: most writers are done by chunks().
+    this.scratch = EMPTY;
     this.used = 0;
   }
 
@@ -100,6 +102,24 @@ export class XdrWriter {
   }
 
   string(s: string, max: number, what = 'string<>'): this {
+    // Short ASCII strings (names, numeric owners, the empty tag) go straight into the scratch buffer.
+    const n = s.length;
+    if (n <= 64 && n <= max) {
+      const at = this.room(4 + ((n + 3) & ~3));
+      const b = this.scratch;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c > 0x7f) break;
+        b[at + 4 + i] = c;
+      }
+      if (i === n) {
+        b.writeUInt32BE(n, at);
+        for (let k = at + 4 + n; k < at + 4 + ((n + 3) & ~3); k++) b[k] = 0;
+        return this;
+      }
+      this.used = at; // not ASCII: give the room back and take the general path
+    }
     return this.opaqueVar(Buffer.from(s, 'utf8'), max, what);
   }
 

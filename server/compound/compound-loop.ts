@@ -89,9 +89,19 @@ export async function runCompound(c: CompoundCall): Promise<CompoundReply | 'gar
   const kept: Kept[] = [];
   let lastStatus = NFS4_OK;
   const finish = (): Buffer[] => {
+    const chunks = body.chunks();
+    if (tag === '') {
+      // status, empty tag, result count: 12 bytes, no writer (the usual case).
+      const h = Buffer.allocUnsafe(12);
+      h.writeUInt32BE(lastStatus, 0);
+      h.writeUInt32BE(0, 4);
+      h.writeUInt32BE(kept.length, 8);
+      chunks.unshift(h);
+      return chunks;
+    }
     const head = new XdrWriter(64);
     head.uint32(lastStatus).string(tag, MAX_TAG, 'tag').uint32(kept.length);
-    return [...head.chunks(), ...body.chunks()];
+    return [...head.chunks(), ...chunks];
   };
   if (minor > MAX_MINOR) {
     lastStatus = NFS4ERR.MINOR_VERS_MISMATCH;

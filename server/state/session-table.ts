@@ -70,7 +70,8 @@ export class SessionTable {
   }
 
   get(id: Uint8Array): Session | undefined {
-    return this.byKey.get(Buffer.from(id).toString('hex'));
+    // Every SEQUENCE looks its session up: no copy of a Buffer's bytes for that.
+    return this.byKey.get((Buffer.isBuffer(id) ? id : Buffer.from(id)).toString('hex'));
   }
 
   destroy(s: Session): void {
