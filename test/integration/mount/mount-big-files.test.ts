@@ -7,18 +7,17 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startImafsServe, type ServeHandle } from '../../helpers/imafs-serve.js';
-import { evmSign, makeKey, tmpDir, type EvmHashAlgo, type TestKey, type TmpDir } from '../../helpers/ima-keys.js';
-import { mountImafs, type MountHandle } from './mount-fixture.js';
+import { evmSign, type EvmHashAlgo, type TestKey } from '../../helpers/ima-keys.js';
+import type { MountHandle } from './mount-fixture.js';
+import { startServedMount, type ServedMount } from './served-mount.js';
 
 const MiB = 1024 * 1024;
-let tmp: TmpDir;
+let s: ServedMount | undefined;
 let dir: string;
 let key: TestKey;
-let srv: ServeHandle;
 let m: MountHandle;
 
 const content = (seed: number, size: number): Buffer => {
@@ -36,18 +35,10 @@ function pokeByte(f: string, pos: number, value: number): void {
 }
 
 before(async () => {
-  tmp = tmpDir('imafs-mount-big-');
-  dir = join(tmp.dir, 'export');
-  mkdirSync(dir);
-  key = makeKey(tmp.dir, 'rsa2048', { name: 'pub' });
-  srv = await startImafsServe(dir);
-  ({ handle: m } = await mountImafs(srv.url(''), ['--policy', 'strict', '--keys', key.cert, '--attr-timeout', '0.2']));
+  s = await startServedMount('imafs-mount-big-', 'rsa2048', ['--policy', 'strict', '--attr-timeout', '0.2']);
+  ({ dir, key, m } = s);
 });
-after(async () => {
-  await m?.cleanup();
-  await srv?.stop();
-  tmp?.cleanup();
-});
+after(() => s?.stop());
 
 test('big signed files are served byte for byte under sha256, sha384 and sha512 signatures', async () => {
   const cases: Array<[EvmHashAlgo, number, number]> = [['sha256', 4 * MiB, 1], ['sha384', 5 * MiB + 4097, 2], ['sha512', 9 * MiB + 1, 3]];

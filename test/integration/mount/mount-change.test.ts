@@ -4,17 +4,16 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, mkdirSync, openSync, writeSync, closeSync } from 'node:fs';
+import { writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startImafsServe, type ServeHandle } from '../../helpers/imafs-serve.js';
-import { evmSign, makeKey, readIma, tmpDir, writeIma, type TestKey, type TmpDir } from '../../helpers/ima-keys.js';
-import { mountImafs, type MountHandle } from './mount-fixture.js';
+import { evmSign, readIma, writeIma, type TestKey } from '../../helpers/ima-keys.js';
+import type { MountHandle } from './mount-fixture.js';
+import { startServedMount, type ServedMount } from './served-mount.js';
 
-let tmp: TmpDir;
+let s: ServedMount | undefined;
 let dir: string;
 let key: TestKey;
-let srv: ServeHandle;
 let m: MountHandle;
 
 const content = (seed: number, size: number): Buffer => {
@@ -24,18 +23,10 @@ const content = (seed: number, size: number): Buffer => {
 };
 
 before(async () => {
-  tmp = tmpDir('imafs-mount-change-');
-  dir = join(tmp.dir, 'export');
-  mkdirSync(dir);
-  key = makeKey(tmp.dir, 'p256', { name: 'pub' });
-  srv = await startImafsServe(dir);
-  ({ handle: m } = await mountImafs(srv.url(''), ['--policy', 'strict', '--keys', key.cert, '--attr-timeout', '0.2']));
+  s = await startServedMount('imafs-mount-change-', 'p256', ['--policy', 'strict', '--attr-timeout', '0.2']);
+  ({ dir, key, m } = s);
 });
-after(async () => {
-  await m?.cleanup();
-  await srv?.stop();
-  tmp?.cleanup();
-});
+after(() => s?.stop());
 
 const settle = () => new Promise((r) => setTimeout(r, 400)); // > attr-timeout
 const code = (c: string) => (e: unknown) => (e as NodeJS.ErrnoException).code === c;
