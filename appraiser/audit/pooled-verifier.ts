@@ -24,6 +24,7 @@ import type { Keyring } from '../core/keyring.js';
 import type { AccessContext, Policy } from '../core/policy.js';
 import type { Verdict } from '../core/verdict.js';
 import type { AppraisalJob, AppraisalPool, AppraisalPoolOptions } from '../io/appraisal-pool.js';
+import { packJobBytes } from '../io/pack-job-bytes.js';
 import { createIdleMeter } from './idle-cores.js';
 
 const debug = debuglog('imafs:audit');
@@ -151,7 +152,7 @@ export class PooledVerifier {
     this.flushScheduled = false;
     for (let i = 0; i < this.queue.length; i += MESSAGE_JOBS) {
       const q = this.queue.slice(i, i + MESSAGE_JOBS);
-      this.pool!.appraiseBatch(packed(q.map((p) => p.job))).then(
+      this.pool!.appraiseBatch(packJobBytes(q.map((p) => p.job))).then(
         (vs) => q.forEach((p, k) => p.resolve(vs[k])),
         (e: Error) => q.forEach((p) => p.reject(e)),
       ).finally(() => { this.outstanding -= q.length; });
@@ -183,25 +184,4 @@ export class PooledVerifier {
     await this.pool?.close();
     debug('%d of %d verdicts from the pool', this.offloaded, this.count);
   }
-}
-
-/**
- * The jobs with their blobs and digests copied into one ArrayBuffer of their
- * own. Structured clone copies a view's whole backing store: a blob that is a
- * view into a 128 KiB READDIR reply, or a digest in Buffer's shared 8 KiB
- * slab, would send that much per job; one exact-sized store per message
- * sends only the bytes, once.
- */
-function packed(jobs: AppraisalJob[]): AppraisalJob[] {
-  let total = 0;
-  for (const j of jobs) total += (j.blob?.length ?? 0) + (j.digest?.length ?? 0);
-  const store = Buffer.allocUnsafeSlow(total);
-  let at = 0;
-  const view = (u: Uint8Array | null): Uint8Array | null => {
-    if (!u) return null;
-    store.set(u, at);
-    at += u.length;
-    return store.subarray(at - u.length, at);
-  };
-  return jobs.map((j) => ({ ...j, blob: view(j.blob), digest: view(j.digest) }));
 }

@@ -22,6 +22,7 @@ import { finishLocalFile, prepareLocalFile, type LocalFileOptions, type LocalFil
 import type { PoolThread, PoolThreadOptions } from './pool-thread.js';
 import { plannedWorkers, poolPlan } from './pool-size.js';
 import type { AppraisalJob } from './appraisal-pool.js';
+import { packJobBytes } from './pack-job-bytes.js';
 import { appraiseOptionsFor } from './appraise-file.js';
 import type { Verdict } from '../core/verdict.js';
 import type { AppraiseOptions } from '../core/appraise.js';
@@ -71,21 +72,10 @@ type Measured = Extract<PreparedFile, { measured: unknown }> & { i: number };
 
 /**
  * The batch as appraise() jobs that are cheap to send: structured clone
- * copies each ArrayBuffer separately (a Buffer's whole backing store), and
- * each object it meets once. So the blobs and digests share one exact-sized
- * store, and jobs with the same options share one options object.
+ * copies each object it meets once, so jobs with the same options share one
+ * options object (and packJobBytes puts blobs and digests in one store).
  */
 function packJobs(batch: readonly Measured[]): AppraisalJob[] {
-  let total = 0;
-  for (const { measured: m } of batch) total += (m.blob?.length ?? 0) + (m.digest?.length ?? 0);
-  const store = Buffer.allocUnsafeSlow(total);
-  let at = 0;
-  const view = (u: Buffer | null): Buffer | null => {
-    if (!u) return null;
-    u.copy(store, at);
-    at += u.length;
-    return store.subarray(at - u.length, at);
-  };
   // Within one run (one policy, one `now`) only the signature requirement varies by path.
   const shared: Array<AppraiseOptions | undefined> = [undefined, undefined];
   const jobs: AppraisalJob[] = new Array(batch.length);
@@ -96,9 +86,9 @@ function packJobs(batch: readonly Measured[]): AppraisalJob[] {
       const slot = options.requireSignature ? 1 : 0;
       options = shared[slot] ??= options;
     }
-    jobs[k] = { blob: view(m.blob), digest: view(m.digest), path: m.ctx.path, access: m.ctx.access, options };
+    jobs[k] = { blob: m.blob, digest: m.digest, path: m.ctx.path, access: m.ctx.access, options };
   }
-  return jobs;
+  return packJobBytes(jobs);
 }
 
 export async function appraiseLocalFiles(files: readonly string[], o: LocalFilesOptions): Promise<LocalFileResult[]> {
