@@ -125,6 +125,14 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${version}\n`);
     return 0;
   }
+  // mount.fuse runs "imafs SOURCE MOUNTPOINT -o OPTS" for fstab type fuse.imafs; a command name never holds ':'.
+  if (argv[2]?.includes(':') && !argv[2].startsWith('-')) {
+    const helper = await import('./mount-helper.js');
+    if (helper.parseHelperArgs(argv.slice(2))) {
+      all ??= (await import('./commands/index.js')).commands;
+      return await helper.runMountHelper(argv.slice(2), buildProgram);
+    }
+  }
   try {
     const single = await singleCommandProgram(argv);
     let program: Command;

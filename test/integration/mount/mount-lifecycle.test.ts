@@ -1,7 +1,7 @@
 /**
  * Lifecycle: 16 parallel readers, `imafs umount` with reads in flight,
  * SIGTERM, a killed daemon, and mounting from fstab through mount(8) and
- * mount.fuse with the mount.imafs helper.
+ * mount.fuse with the mount.imafs helper, and as type fuse.imafs.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -135,4 +135,35 @@ test('fstab via mount.fuse: "mount.imafs#SOURCE" with type fuse', async (t) => {
   assert.equal(await readFile(join(mnt, 'plain.txt'), 'utf8'), 'not signed\n');
   assert.equal((await run('umount', [mnt])).code, 0);
   await waitFor(async () => !(await findMount(mnt)) && !pidAlive(h.pid()!), 'the mount and daemon to go');
+});
+
+test('fstab type fuse.imafs: mount.fuse runs "imafs SOURCE MOUNTPOINT -o OPTS"', async (t) => {
+  const base = join(tmpdir(), `imafs-fuseimafs-${randomBytes(4).toString('hex')}`);
+  const mnt = join(base, 'mnt');
+  const bin = join(base, 'bin');
+  mkdirSync(mnt, { recursive: true });
+  mkdirSync(bin);
+  chmodSync(IMAFS_BIN, 0o755);
+  // mount.fuse finds the program named by the subtype on PATH: a private `imafs` for this test.
+  symlinkSync(IMAFS_BIN, join(bin, 'imafs'));
+  const h = makeHandle(base, mnt, join(base, 'state'), join(base, 'cache'), { IMAFS_STATE_DIR: join(base, 'state') });
+  t.after(() => h.cleanup());
+  const mountFuse = ['/sbin/mount.fuse3', '/sbin/mount.fuse'].find((p) => existsSync(p));
+  assert.ok(mountFuse, 'mount.fuse or mount.fuse3 is installed');
+  const r = await run(mountFuse!, [srv.url(''), mnt, '-t', 'fuse.imafs', '-o', `nosuid,nodev,policy=strict,keys=${ex.key.cert},cache_dir=${h.cacheDir}`], {
+    env: { ...process.env, ...h.env, PATH: `${bin}:${dirname(process.execPath)}:${process.env.PATH}` },
+  });
+  assert.equal(r.code, 0, `${r.stderr}\n${h.log()}`);
+  assert.equal((await findMount(mnt))?.fstype, 'fuse.imafs');
+  assert.equal(await readFile(join(mnt, 'bin/hello.sh'), 'utf8'), readFileSync(join(ex.dir, 'bin/hello.sh'), 'utf8'));
+  await assert.rejects(readFile(join(mnt, 'plain.txt')), (e: NodeJS.ErrnoException) => e.code === 'EACCES');
+  const pid = h.pid()!;
+  assert.equal((await run('umount', [mnt])).code, 0);
+  await waitFor(async () => !(await findMount(mnt)) && !pidAlive(pid), 'the mount and daemon to go');
+});
+
+test('a source-like first argument that is not the helper convention is still a usage error', async () => {
+  const r = await run(process.execPath, [IMAFS_BIN, `${srv.url('')}`]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /unknown command/);
 });
