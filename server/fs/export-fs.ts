@@ -142,6 +142,11 @@ export class ExportFs {
     } catch (err) {
       throw fsErrorFrom(err, rel || '/');
     }
+    return this.nodeOf(rel, abs, st, fh);
+  }
+
+  /** The node of `rel` (path `abs`) with stat `st`, remembered as the inode's path. */
+  private nodeOf(rel: string, abs: string, st: BigIntStats, fh?: Uint8Array): FsNode {
     const id = idOf(st);
     const key = inodeKey(id);
     this.paths.set(key, rel);
@@ -269,7 +274,7 @@ export class ExportFs {
     // '.' and '..' are never passed to the filesystem; '..' at the root stays at the root.
     if (name === '.') return this.refreshNow(dir);
     if (name === '..') return this.isRoot(dir) ? this.rootNodeNow() : this.parentNow(dir);
-    return this.nodeAt(dir.rel === '' ? name : `${dir.rel}/${name}`, undefined, this.absIn(dir, name));
+    return this.childNow(dir, name);
   }
 
   /** LOOKUPP (RFC 8881 §18.14): NOENT at the export root, which has no parent here. */
@@ -301,11 +306,7 @@ export class ExportFs {
 
   /** The node of entry `name` of `dir`, whose stat `st` came from a verified descriptor of that path. */
   entryNode(dir: FsNode, name: string, abs: string, st: BigIntStats): FsNode {
-    const rel = dir.rel === '' ? name : `${dir.rel}/${name}`;
-    const id = idOf(st);
-    const key = inodeKey(id);
-    this.paths.set(key, rel);
-    return new Node(id, key, rel, abs, st, this.handles);
+    return this.nodeOf(dir.rel === '' ? name : `${dir.rel}/${name}`, abs, st);
   }
 
   /** The export root as a resolved path, for containment checks of opened files. */

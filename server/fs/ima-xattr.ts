@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import fs, { type BigIntStats } from 'node:fs';
 import { isDir, isReg, type FsNode } from './export-fs.js';
 import { FsError, fsErrorFrom } from './fs-error.js';
-import type { OpenFiles } from './open-files.js';
+import { closeQuietly, type OpenFiles } from './open-files.js';
 
 // require(), not an ES import: Node 20's ESM loader lexes a CommonJS package's whole index (23 KB) on every start.
 const { getAttributeSync, removeAttribute, setAttribute } = createRequire(import.meta.url)('@napi-rs/xattr') as typeof Xattr;
@@ -78,7 +78,7 @@ export function readImaOpened(files: OpenFiles, n: FsNode, fd: number, st: BigIn
     if (o.handOff && isReg(st)) files.handOff(n, fd, st);
     return blob;
   } finally {
-    try { fs.closeSync(fd); } catch { /* already closed */ }
+    closeQuietly(fd);
   }
 }
 

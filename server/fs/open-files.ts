@@ -32,7 +32,8 @@ const SMALL_READ = 64 * 1024;
 const fstatP = util.promisify(fs.fstat);
 const closeP = util.promisify(fs.close);
 
-function closeQuietly(fd: number): void {
+/** close(2) now, ignoring a descriptor that is already closed. */
+export function closeQuietly(fd: number): void {
   try {
     fs.closeSync(fd);
   } catch {
@@ -163,14 +164,19 @@ export class OpenFiles {
     if (got === size) this.small.put(n.key, st, buf.subarray(0, size));
   }
 
-  private async acquire(n: FsNode): Promise<Entry> {
+  /** The live cached descriptor of `n`, made most recently used and given one more user; undefined on a miss. */
+  private hit(n: FsNode): Entry | undefined {
     const hit = this.lru.get(n.key);
-    if (hit && !hit.dead) {
-      this.lru.delete(n.key);
-      this.lru.set(n.key, hit);
-      hit.users++;
-      return hit;
-    }
+    if (!hit || hit.dead) return undefined;
+    this.lru.delete(n.key);
+    this.lru.set(n.key, hit);
+    hit.users++;
+    return hit;
+  }
+
+  private async acquire(n: FsNode): Promise<Entry> {
+    const hit = this.hit(n);
+    if (hit) return hit;
     const fd = await this.openVerified(n);
     const raced = this.lru.get(n.key);
     if (raced && !raced.dead) {
@@ -278,14 +284,7 @@ export class OpenFiles {
 
   /** acquire without the thread pool: an LRU hit, or a synchronously verified open. */
   private acquireNow(n: FsNode): Entry {
-    const hit = this.lru.get(n.key);
-    if (hit && !hit.dead) {
-      this.lru.delete(n.key);
-      this.lru.set(n.key, hit);
-      hit.users++;
-      return hit;
-    }
-    return this.insert(n.key, this.openVerifiedSync(n));
+    return this.hit(n) ?? this.insert(n.key, this.openVerifiedSync(n));
   }
 
   /** A synchronous read, timed: SLOW_READS slow ones in a row switch reads to the thread pool. */

@@ -6,6 +6,8 @@
  * mode it is only logged.
  */
 import { NFS4ERR } from '../../client/nfs4/status.js';
+import type { AppraisalGate } from '../appraisal-gate.js';
+import type { MaybePromise } from '../compound/maybe-async.js';
 import type { OpContext } from '../compound/op-context.js';
 import { NfsStatus } from '../errors.js';
 import type { FsNode } from '../fs/export-fs.js';
@@ -17,9 +19,14 @@ export function checkReadPermission(ctx: OpContext, n: FsNode, op: string): void
   throw new NfsStatus(NFS4ERR.ACCESS);
 }
 
-export async function admitContent(ctx: OpContext, n: FsNode, op: string): Promise<void> {
+/** Without --appraise there is nothing to wait for: no promise, so OPEN and READ complete synchronously. */
+export function admitContent(ctx: OpContext, n: FsNode, op: string): MaybePromise<void> {
   const gate = ctx.core.gate;
   if (!gate) return;
+  return appraised(ctx, gate, n, op);
+}
+
+async function appraised(ctx: OpContext, gate: AppraisalGate, n: FsNode, op: string): Promise<void> {
   const d = await gate.decide(n);
   if (d.allowed) {
     if (d.appraised && d.verdict.code !== 'ok') ctx.core.log(`audit: ${op} /${n.rel} for ${ctx.who()}: ${d.verdict.code}: ${d.verdict.reason}`);

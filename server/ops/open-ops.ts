@@ -83,7 +83,7 @@ function open(ctx: OpContext, a: OpenArgs) {
     mustBeRegular(ctx, f);
     checkReadPermission(ctx, f, 'OPEN');
     // Without --appraise nothing waits: the OPEN completes synchronously.
-    return ctx.core.gate ? admitContent(ctx, f, 'OPEN').then(() => opened(ctx, a, client.clientid, access, dir, f)) : opened(ctx, a, client.clientid, access, dir, f);
+    return andThen(admitContent(ctx, f, 'OPEN'), () => opened(ctx, a, client.clientid, access, dir, f));
   });
 }
 
@@ -111,7 +111,7 @@ function read(ctx: OpContext, a: ReadArgs) {
   const st = checkStateid(ctx, a.stateid, n.key, true);
   if (!st) checkReadPermission(ctx, n, 'READ');
   // Without --appraise there is nothing to wait for: the whole READ runs synchronously.
-  return ctx.core.gate ? admitContent(ctx, n, 'READ').then(() => readData(ctx, n, a)) : readData(ctx, n, a);
+  return andThen(admitContent(ctx, n, 'READ'), () => readData(ctx, n, a));
 }
 
 function readData(ctx: OpContext, n: FsNode, a: ReadArgs) {
