@@ -55,6 +55,8 @@ export interface ReadOptions {
 
 /** Space for COMPOUND, SEQUENCE, PUTFH and READ headers in a READ reply. */
 const READ_REPLY_OVERHEAD = 1024;
+/** node() asks for no attributes: one array, so the walker's mask memo (keyed by the array) hits. */
+const NO_ATTRS: readonly number[] = [];
 
 /**
  * The imafs NFSv4.1/4.2 client (CONTRIBUTING "Client API"). Paths are
@@ -109,7 +111,6 @@ export class NfsClient {
         follow: true, attrs: [FATTR4.SUPPORTED_ATTRS, FATTR4.LEASE_TIME, FATTR4.MAXREAD],
       });
       c.supported = new Set(root.fattr.supportedAttrs ?? []);
-      c.statAttrsMemo = undefined;
       c.imaSupported = c.supported.has(c.o.attrs.imaAttr);
       if (root.fattr.maxRead !== undefined && root.fattr.maxRead > 0n) c.maxRead = Number(root.fattr.maxRead > 0x7fffffffn ? 0x7fffffffn : root.fattr.maxRead);
       c.session.setLease(root.fattr.leaseTime ?? 90);
@@ -153,7 +154,7 @@ export class NfsClient {
 
   private async node(p: PathOrNode, follow = true): Promise<{ fh: Buffer; path: string }> {
     if (typeof p !== 'string') return p;
-    const w = await this.walker.walk(this.abs(p), { follow, attrs: [] });
+    const w = await this.walker.walk(this.abs(p), { follow, attrs: NO_ATTRS });
     return { fh: w.fh, path: w.path };
   }
 

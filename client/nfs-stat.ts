@@ -1,7 +1,7 @@
 import { XdrError } from './errors.js';
 import { FATTR4, ftypeName, NF4_VALUES, type NfsFtype4 } from './nfs4/constants.js';
 import { decodeFattr, type AttrConfig, type Fattr, type RawFattr } from './nfs4/fattr.js';
-import { decodeUtf8str, nfstimeToDate } from './nfs4/types.js';
+import { decodeFsid4, decodeUtf8str, nfstimeToDate } from './nfs4/types.js';
 import { XdrReader } from './xdr/xdr-reader.js';
 
 /** What stat() and readdir() report for one object (CONTRIBUTING "Client API"). */
@@ -82,7 +82,7 @@ export function statFromRaw(raw: RawFattr, cfg: AttrConfig): NfsStat {
       case FATTR4.TYPE: st.type = ftypeName(r.enumOf<NfsFtype4>(NF4_VALUES, 'nfs_ftype4')); break;
       case FATTR4.CHANGE: st.change = r.uint64(); break;
       case FATTR4.SIZE: st.size = Number(r.uint64()); break;
-      case FATTR4.FSID: st.fsid = { major: r.uint64(), minor: r.uint64() }; break;
+      case FATTR4.FSID: st.fsid = decodeFsid4(r); break;
       case FATTR4.FILEID: st.fileid = r.uint64(); break;
       case FATTR4.MODE: st.mode = r.uint32(); break;
       case FATTR4.NUMLINKS: st.numlinks = r.uint32(); break;

@@ -93,7 +93,7 @@ export class PathWalker {
     let base: { fh: Buffer | undefined; comps: string[] } = { fh: undefined, comps: [] };
     let hops = 0;
     for (;;) {
-      const take = remaining.length <= perCompound ? remaining : remaining.slice(0, perCompound);
+      const take = remaining.slice(0, perCompound);
       // The handle is needed to go on from here: more components, or a symlink to follow.
       const getfh = needFh || o.follow || take.length < remaining.length;
       const ops = [this.start(base.fh), ...this.lookups(take)];
@@ -117,8 +117,8 @@ export class PathWalker {
         throw this.fail(res.status, failed.codec.name, upTo);
       }
       const fh = getfh ? Buffer.from(resultOf(res, ops.length - 2, getfhOp).resok!.object) : undefined;
-      base = { fh, comps: base.comps.length === 0 ? take : [...base.comps, ...take] };
-      remaining = take.length === remaining.length ? [] : remaining.slice(take.length);
+      base = { fh, comps: [...base.comps, ...take] };
+      remaining = remaining.slice(take.length);
       if (remaining.length > 0) continue;
       const raw = resultOf(res, ops.length - 1, getattrOp).resok!.objAttributes;
       if (!o.follow) return { fh, path: `/${base.comps.join('/')}`, raw };

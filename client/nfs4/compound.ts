@@ -84,10 +84,7 @@ function readCount(r: XdrReader, what: string): number {
 
 export function encodeCompound4Args(w: XdrWriter, a: Compound4Args, opts: CompoundOptions = {}): void {
   const { maxOps, registry } = limits(opts);
-  // The empty tag (every imafs call) is just its zero length.
-  if (a.tag === '') w.uint32(0);
-  else w.string(a.tag, MAX_TAG, 'COMPOUND tag');
-  w.uint32(a.minorVersion);
+  w.string(a.tag, MAX_TAG, 'COMPOUND tag').uint32(a.minorVersion);
   w.array(a.argarray, maxOps, (ww, op) => {
     ww.uint32(op.op);
     codecFor(registry, op.op).encodeArgs(ww, op.args);

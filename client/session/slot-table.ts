@@ -94,11 +94,8 @@ export class SlotTable {
 
   /** Waits for the lowest free slot at or below the target. */
   acquire(): Promise<Slot> {
-    const s = this.free();
-    if (s) {
-      s.busy = true;
-      return Promise.resolve(s);
-    }
+    const s = this.tryAcquire();
+    if (s) return Promise.resolve(s);
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
