@@ -57,8 +57,9 @@ export function buildProgram(): Command {
  * name that is not a module registering that command) gets the full program,
  * so help, errors and suggestions stay exactly those of the full CLI.
  */
-async function singleCommandProgram(argv: readonly string[]): Promise<{ program: Command; name: string } | undefined> {
-  const name = argv.slice(2).find((a) => a !== '--debug');
+async function singleCommandProgram(argv: readonly string[]): Promise<{ program: Command; cmd: Command; at: number } | undefined> {
+  const at = argv.findIndex((a, k) => k >= 2 && a !== '--debug');
+  const name = at < 0 ? undefined : argv[at];
   if (name === undefined || name === 'index' || !/^[a-z][a-z0-9-]*$/.test(name)) return undefined;
   let mod: { register?: unknown };
   try {
@@ -69,7 +70,8 @@ async function singleCommandProgram(argv: readonly string[]): Promise<{ program:
   }
   if (typeof mod.register !== 'function') return undefined;
   const program = programWith([mod.register as Register]);
-  return program.commands.some((c) => c.name() === name) ? { program, name } : undefined;
+  const cmd = program.commands.find((c) => c.name() === name);
+  return cmd ? { program, cmd, at } : undefined;
 }
 
 /**
@@ -85,21 +87,19 @@ async function singleCommandProgram(argv: readonly string[]): Promise<{ program:
  */
 const RUN = '\0imafs-operands:';
 
-function foldOperands(program: Command, name: string, argv: readonly string[]): { argv: string[]; runs: string[][] } | undefined {
-  const cmd = program.commands.find((c) => c.name() === name);
-  const args = cmd?.registeredArguments;
-  if (!cmd || args?.length !== 1 || !args[0].variadic || args[0].parseArg) return undefined;
+/** `at`: the index of the command's name in argv (before it stand only program flags, singleCommandProgram). */
+function foldOperands(program: Command, cmd: Command, argv: readonly string[], at: number): { argv: string[]; runs: string[][] } | undefined {
+  const args = cmd.registeredArguments;
+  if (args.length !== 1 || !args[0].variadic || args[0].parseArg) return undefined;
   if ([...program.options, ...cmd.options].some((o) => o.variadic)) return undefined;
   const plain = (a: string): boolean => a.length === 0 || a[0] !== '-';
   const out: string[] = [];
   const runs: string[][] = [];
-  // Past the command's name: before it stand only program flags (singleCommandProgram).
-  let i = 2 + argv.slice(2).findIndex((a) => a !== '--debug') + 1;
-  if (argv[i - 1] !== name) return undefined;
+  let i = at + 1;
   out.push(...argv.slice(0, i));
   while (i < argv.length) {
     let j = i;
-    if (i > 0 && plain(argv[i - 1])) while (j < argv.length && plain(argv[j])) j++;
+    if (plain(argv[i - 1])) while (j < argv.length && plain(argv[j])) j++;
     if (j - i >= 2) {
       out.push(`${RUN}${runs.length}`);
       runs.push(argv.slice(i, j));
@@ -138,7 +138,7 @@ async function main(argv: string[]): Promise<number> {
     let program: Command;
     if (single) {
       program = single.program;
-      const folded = foldOperands(program, single.name, argv);
+      const folded = foldOperands(program, single.cmd, argv, single.at);
       if (folded) {
         unfoldOperands(program, folded.runs);
         argv = folded.argv;

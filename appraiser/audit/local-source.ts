@@ -88,12 +88,10 @@ export class LocalSource implements AuditSource {
    * measured as it is now.
    */
   async *read(file: AuditEntry): AsyncIterable<Buffer> {
-    if (file.size <= SYNC_READ_MAX) {
-      const small = readSmall(this.abs(file), file.size);
-      if (small) {
-        yield small;
-        return;
-      }
+    const small = this.readWhole(file);
+    if (small) {
+      yield small;
+      return;
     }
     const fh = await open(this.abs(file), 'r');
     try {

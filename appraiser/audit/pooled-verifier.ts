@@ -24,7 +24,6 @@ import type { Keyring } from '../core/keyring.js';
 import type { AccessContext, Policy } from '../core/policy.js';
 import type { Verdict } from '../core/verdict.js';
 import type { AppraisalJob, AppraisalPool, AppraisalPoolOptions } from '../io/appraisal-pool.js';
-import { packJobBytes } from '../io/pack-job-bytes.js';
 import { createIdleMeter } from './idle-cores.js';
 
 const debug = debuglog('imafs:audit');
@@ -36,8 +35,6 @@ const debug = debuglog('imafs:audit');
  * busy; beyond that this thread would only wait for it.
  */
 const MAX_OUTSTANDING = 1024;
-/** Jobs per appraiseBatch() call: one pool message (its default batch size). */
-const MESSAGE_JOBS = 64;
 /** How often the event loop's utilization is sampled. */
 const SAMPLE_MS = 50;
 /** Above this share of busy time, this thread is the bottleneck. */
@@ -65,12 +62,6 @@ export interface VerifierOptions {
   idleCores?: () => number | undefined;
 }
 
-interface Queued {
-  job: AppraisalJob;
-  resolve: (v: Verdict) => void;
-  reject: (e: Error) => void;
-}
-
 export class PooledVerifier {
   private count = 0;
   private pool: AppraisalPool | undefined;
@@ -78,8 +69,6 @@ export class PooledVerifier {
   private ready = false;
   private closed = false;
   private readonly threshold: number;
-  private queue: Queued[] = [];
-  private flushScheduled = false;
   /** Jobs given to the pool and not yet answered. */
   private outstanding = 0;
   private elu: EventLoopUtilization = performance.eventLoopUtilization();
@@ -129,35 +118,20 @@ export class PooledVerifier {
     if (this.busyStreak >= BUSY_SAMPLES && spare && worth && !this.starting && !this.closed && this.count >= this.threshold) this.start(this.o.keyring!);
   }
 
+  /**
+   * The pool's appraise(): everything asked for in one event-loop turn goes
+   * to it together (in messages of its batch size). A message costs about as
+   * much as a verification, so batches of a few jobs (what one microtask
+   * round of parallel workers makes) would double the cost per file, while a
+   * turn's worth (a READ batch, or several ms of local reads) fills them.
+   */
   private offload(job: AppraisalJob): Promise<Verdict> {
     this.outstanding++;
     this.offloaded++;
-    return new Promise((resolve, reject) => {
-      this.queue.push({ job, resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
-  }
-
-  /**
-   * Everything asked for in one event-loop turn goes to the pool together: a
-   * message costs about as much as a verification, so batches of a few jobs
-   * (what one microtask round of parallel workers makes) would double the
-   * cost per file, while a turn's worth (a READ batch, or several ms of local
-   * reads) fills the pool's messages.
-   */
-  private flush(): void {
-    this.flushScheduled = false;
-    for (let i = 0; i < this.queue.length; i += MESSAGE_JOBS) {
-      const q = this.queue.slice(i, i + MESSAGE_JOBS);
-      this.pool!.appraiseBatch(packJobBytes(q.map((p) => p.job))).then(
-        (vs) => q.forEach((p, k) => p.resolve(vs[k])),
-        (e: Error) => q.forEach((p) => p.reject(e)),
-      ).finally(() => { this.outstanding -= q.length; });
-    }
-    this.queue = [];
+    const v = this.pool!.appraise(job);
+    const answered = (): void => { this.outstanding--; };
+    v.then(answered, answered);
+    return v;
   }
 
   private start(keyring: Keyring): void {

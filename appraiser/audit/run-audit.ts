@@ -183,7 +183,7 @@ export async function runAudit(o: RunAuditOptions): Promise<AuditReport> {
   let pendingWaiters: (() => void)[] = [];
   const settleOne = (): void => {
     pending--;
-    if (pendingWaiters.length > 0 && (pending < MAX_PENDING_VERDICTS || pending === 0)) {
+    if (pendingWaiters.length > 0 && pending < MAX_PENDING_VERDICTS) {
       const ws = pendingWaiters;
       pendingWaiters = [];
       for (const w of ws) w();

@@ -81,7 +81,7 @@ function skip(path: string, ctx: AccessContext, reason: string): MeasuredFile {
 
 /** Throws (ENOENT etc., or IMAFS_CONFIG for a non-regular file) when `path` cannot be appraised at all. */
 export async function appraiseFile(path: string, o: AppraiseFileOptions): Promise<FileAppraisal> {
-  if (!(await stat(path)).isFile()) throw notRegular(path);
+  if (!o.knownRegular && !(await stat(path)).isFile()) throw notRegular(path);
   const ctx = { path: o.policyPath ?? path, access: o.access ?? 'read' };
   const need = o.policy.needsAppraisal(ctx);
   if (!need.appraise) return completeAppraisal(skip(path, ctx, need.reason), o);

@@ -18,11 +18,10 @@
  */
 import { debuglog } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { finishLocalFile, prepareLocalFile, type LocalFileOptions, type LocalFileResult, type PreparedFile } from './appraise-local-file.js';
+import { appraiseLocalFile, finishLocalFile, prepareLocalFile, type LocalFileOptions, type LocalFileResult, type PreparedFile } from './appraise-local-file.js';
 import type { PoolThread, PoolThreadOptions } from './pool-thread.js';
 import { plannedWorkers, poolPlan } from './pool-size.js';
 import type { AppraisalJob } from './appraisal-pool.js';
-import { packJobBytes } from './pack-job-bytes.js';
 import { appraiseOptionsFor } from './appraise-file.js';
 import type { Verdict } from '../core/verdict.js';
 import type { AppraiseOptions } from '../core/appraise.js';
@@ -73,7 +72,7 @@ type Measured = Extract<PreparedFile, { measured: unknown }> & { i: number };
 /**
  * The batch as appraise() jobs that are cheap to send: structured clone
  * copies each object it meets once, so jobs with the same options share one
- * options object (and packJobBytes puts blobs and digests in one store).
+ * options object (PoolThread puts the blobs and digests in one store).
  */
 function packJobs(batch: readonly Measured[]): AppraisalJob[] {
   // Within one run (one policy, one `now`) only the signature requirement varies by path.
@@ -88,7 +87,7 @@ function packJobs(batch: readonly Measured[]): AppraisalJob[] {
     }
     jobs[k] = { blob: m.blob, digest: m.digest, path: m.ctx.path, access: m.ctx.access, options };
   }
-  return packJobBytes(jobs);
+  return jobs;
 }
 
 export async function appraiseLocalFiles(files: readonly string[], o: LocalFilesOptions): Promise<LocalFileResult[]> {
@@ -223,9 +222,8 @@ export async function appraiseLocalFiles(files: readonly string[], o: LocalFiles
       rethrow();
       if (wholeNext < whole.length && (mainWorks || !alive())) {
         const [i] = takeWhole(1);
-        const p0 = prepareLocalFile(files[i], o, Infinity);
-        const p = p0 instanceof Promise ? await p0 : p0;
-        results[i] = 'result' in p ? p.result : 'measured' in p ? finishLocalFile(p) : { path: files[i], error: { message: `${files[i]}: not appraised` } };
+        const r = appraiseLocalFile(files[i], o);
+        results[i] = r instanceof Promise ? await r : r;
         appraised(0, [i]);
         report();
         await yieldToReplies();

@@ -16,6 +16,7 @@ import { debuglog } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { ImafsAppraiserError } from '../errors.js';
 import type { AppraisalJob } from './appraisal-pool.js';
+import { packJobBytes } from './pack-job-bytes.js';
 import type { Keyring, KeySource } from '../core/keyring.js';
 import type { AccessKind, Policy, PolicyConfig } from '../core/policy.js';
 
@@ -101,7 +102,8 @@ export class PoolThread {
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       if (this.pending.size === 1 && this.ready) this.worker.ref();
-      this.worker.postMessage({ ...msg, id });
+      // Every batch of jobs travels with its bytes in one store of its own (pack-job-bytes.ts).
+      this.worker.postMessage(msg.kind === 'jobs' ? { ...msg, jobs: packJobBytes(msg.jobs), id } : { ...msg, id });
     });
   }
 
