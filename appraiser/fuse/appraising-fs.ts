@@ -123,14 +123,6 @@ export class AppraisingFs {
     return n === 0 ? 0 : readSync(h.obj.fd, buf, 0, n, pos);
   }
 
-  read(fh: number, buf: Buffer, len: number, pos: number): Promise<number> {
-    try {
-      return Promise.resolve(this.readSync(fh, buf, len, pos));
-    } catch (err) {
-      return Promise.reject(err);
-    }
-  }
-
   /** release without waiting: unpinning the cached object is synchronous work. */
   releaseNow(fh: number): void {
     const h = this.handles.get(fh);

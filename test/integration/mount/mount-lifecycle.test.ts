@@ -3,7 +3,7 @@
  * SIGTERM, a killed daemon, and mounting from fstab through mount(8) and
  * mount.fuse with the mount.imafs helper, and as type fuse.imafs.
  */
-import { test, before, after } from 'node:test';
+import { test, before, after, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, readFileSync, symlinkSync, rmSync, mkdirSync, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -117,20 +117,28 @@ test('fstab: mount -t through the mount.imafs helper, then plain umount(8) stops
   assert.equal(existsSync(h.pidFile), false);
 });
 
-test('fstab via mount.fuse: "mount.imafs#SOURCE" with type fuse', async (t) => {
-  const base = join(tmpdir(), `imafs-mfuse-${randomBytes(4).toString('hex')}`);
+/**
+ * A fresh mountpoint with its handle (cleaned up after `t`), and mount.fuse (fuse3's
+ * or fuse2's) run with a private bin/`name` -> `target` first on its PATH.
+ */
+function viaMountFuse(t: TestContext, prefix: string, name: string, target: string) {
+  const base = join(tmpdir(), `${prefix}-${randomBytes(4).toString('hex')}`);
   const mnt = join(base, 'mnt');
   const bin = join(base, 'bin');
   mkdirSync(mnt, { recursive: true });
   mkdirSync(bin);
-  symlinkSync(HELPER, join(bin, 'mount.imafs'));
+  symlinkSync(target, join(bin, name));
   const h = makeHandle(base, mnt, join(base, 'state'), join(base, 'cache'), { IMAFS_STATE_DIR: join(base, 'state') });
   t.after(() => h.cleanup());
   const mountFuse = ['/sbin/mount.fuse3', '/sbin/mount.fuse'].find((p) => existsSync(p));
   assert.ok(mountFuse, 'mount.fuse or mount.fuse3 is installed');
-  const r = await run(mountFuse!, [`mount.imafs#${srv.url('')}`, mnt, '-o', `policy=audit,cache_dir=${h.cacheDir}`], {
-    env: { ...process.env, ...h.env, PATH: `${bin}:${dirname(process.execPath)}:${process.env.PATH}` },
-  });
+  const mount = (args: string[]) => run(mountFuse, args, { env: { ...process.env, ...h.env, PATH: `${bin}:${dirname(process.execPath)}:${process.env.PATH}` } });
+  return { mnt, h, mount };
+}
+
+test('fstab via mount.fuse: "mount.imafs#SOURCE" with type fuse', async (t) => {
+  const { mnt, h, mount } = viaMountFuse(t, 'imafs-mfuse', 'mount.imafs', HELPER);
+  const r = await mount([`mount.imafs#${srv.url('')}`, mnt, '-o', `policy=audit,cache_dir=${h.cacheDir}`]);
   assert.equal(r.code, 0, `${r.stderr}\n${h.log()}`);
   assert.equal(await readFile(join(mnt, 'plain.txt'), 'utf8'), 'not signed\n');
   assert.equal((await run('umount', [mnt])).code, 0);
@@ -138,21 +146,10 @@ test('fstab via mount.fuse: "mount.imafs#SOURCE" with type fuse', async (t) => {
 });
 
 test('fstab type fuse.imafs: mount.fuse runs "imafs SOURCE MOUNTPOINT -o OPTS"', async (t) => {
-  const base = join(tmpdir(), `imafs-fuseimafs-${randomBytes(4).toString('hex')}`);
-  const mnt = join(base, 'mnt');
-  const bin = join(base, 'bin');
-  mkdirSync(mnt, { recursive: true });
-  mkdirSync(bin);
   chmodSync(IMAFS_BIN, 0o755);
   // mount.fuse finds the program named by the subtype on PATH: a private `imafs` for this test.
-  symlinkSync(IMAFS_BIN, join(bin, 'imafs'));
-  const h = makeHandle(base, mnt, join(base, 'state'), join(base, 'cache'), { IMAFS_STATE_DIR: join(base, 'state') });
-  t.after(() => h.cleanup());
-  const mountFuse = ['/sbin/mount.fuse3', '/sbin/mount.fuse'].find((p) => existsSync(p));
-  assert.ok(mountFuse, 'mount.fuse or mount.fuse3 is installed');
-  const r = await run(mountFuse!, [srv.url(''), mnt, '-t', 'fuse.imafs', '-o', `nosuid,nodev,policy=strict,keys=${ex.key.cert},cache_dir=${h.cacheDir}`], {
-    env: { ...process.env, ...h.env, PATH: `${bin}:${dirname(process.execPath)}:${process.env.PATH}` },
-  });
+  const { mnt, h, mount } = viaMountFuse(t, 'imafs-fuseimafs', 'imafs', IMAFS_BIN);
+  const r = await mount([srv.url(''), mnt, '-t', 'fuse.imafs', '-o', `nosuid,nodev,policy=strict,keys=${ex.key.cert},cache_dir=${h.cacheDir}`]);
   assert.equal(r.code, 0, `${r.stderr}\n${h.log()}`);
   assert.equal((await findMount(mnt))?.fstype, 'fuse.imafs');
   assert.equal(await readFile(join(mnt, 'bin/hello.sh'), 'utf8'), readFileSync(join(ex.dir, 'bin/hello.sh'), 'utf8'));

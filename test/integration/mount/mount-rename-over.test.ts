@@ -12,9 +12,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startImafsServe } from '../../helpers/imafs-serve.js';
-import { evmSign, makeKey, readIma, tmpDir, type TestKey } from '../../helpers/ima-keys.js';
-import { mountImafs, run, type MountHandle } from './mount-fixture.js';
+import { evmSign, readIma, type TestKey } from '../../helpers/ima-keys.js';
+import { run, type MountHandle } from './mount-fixture.js';
+import { startServedMount } from './served-mount.js';
 
 const SIZE = 200_000;
 const ATTR_TIMEOUT_S = 0.2;
@@ -37,24 +37,12 @@ const A = content(1);
 const B = content(2);
 
 async function setup(t: TestContext): Promise<Env> {
-  const tmp = tmpDir('imafs-rename-over-');
-  const dir = join(tmp.dir, 'export');
+  const s = await startServedMount('imafs-rename-over-', 'p256', ['--policy', 'strict', '--attr-timeout', String(ATTR_TIMEOUT_S)]);
+  t.after(() => s.stop());
   // Same filesystem as the export, so `mv` is a rename(2), not a copy.
-  const stage = join(tmp.dir, 'stage');
-  mkdirSync(dir);
+  const stage = join(s.tmp.dir, 'stage');
   mkdirSync(stage);
-  const key = makeKey(tmp.dir, 'p256', { name: 'pub' });
-  let srv: Awaited<ReturnType<typeof startImafsServe>> | undefined;
-  let m: MountHandle | undefined;
-  // Registered first, so it runs even if the server or the mount fails to start.
-  t.after(async () => {
-    await m?.cleanup();
-    await srv?.stop();
-    tmp.cleanup();
-  });
-  srv = await startImafsServe(dir);
-  ({ handle: m } = await mountImafs(srv.url(''), ['--policy', 'strict', '--keys', key.cert, '--attr-timeout', String(ATTR_TIMEOUT_S)]));
-  return { dir, stage, key, m };
+  return { dir: s.dir, stage, key: s.key, m: s.m };
 }
 
 /** Longer than --attr-timeout: the kernel and the mount ask the server again. */

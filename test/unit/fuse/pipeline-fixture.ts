@@ -50,7 +50,7 @@ export async function readAll(fs: AppraisingFs, fh: number): Promise<Buffer> {
   const parts: Buffer[] = [];
   for (let pos = 0; ; ) {
     const buf = Buffer.alloc(128 * 1024);
-    const n = await fs.read(fh, buf, buf.length, pos);
+    const n = fs.readSync(fh, buf, buf.length, pos);
     if (n === 0) break;
     parts.push(buf.subarray(0, n));
     pos += n;
