@@ -119,7 +119,7 @@ export class ServerCore extends EventEmitter {
    * A GETATTR is not: the mount asks it before every exec of a binary whose
    * content it already holds.
    */
-  fattrInto(w: XdrWriter, ctx: OpContext, n: FsNode, want: readonly number[], statfs: BigIntStatsFs | undefined): number[] {
+  fattrInto(w: XdrWriter, ctx: OpContext, n: FsNode, want: readonly number[], statfs: BigIntStatsFs | undefined): readonly number[] {
     const ima = want.includes(this.imaAttr) && ctx.minor >= 2 ? readImaSync(this.files, n, { handOff: true }) : undefined;
     return encodeNodeAttrVals(w, { node: n, minor: ctx.minor, settings: this.attrSettings, statfs, ima, want }, this.attrConfig, want);
   }
@@ -130,13 +130,14 @@ export class ServerCore extends EventEmitter {
    * it is opened (and verified) directly and its fstat stands for the lstat,
    * one system call less per entry; anything else takes the lstat path.
    */
-  entryInto(w: XdrWriter, ctx: OpContext, dir: FsNode, name: string, listedRegular: boolean, want: readonly number[], statfs: BigIntStatsFs | undefined): number[] {
+  entryInto(w: XdrWriter, ctx: OpContext, dir: FsNode, name: string, listedRegular: boolean, want: readonly number[], statfs: BigIntStatsFs | undefined): readonly number[] {
     if (listedRegular && ctx.minor >= 2 && want.includes(this.imaAttr)) {
       const abs = this.fs.entryPath(dir, name);
+      const since = Date.now();
       const opened = this.files.openEntrySync(abs);
       if (opened) {
         const n = this.fs.entryNode(dir, name, abs, opened.st);
-        const ima = readImaOpened(this.files, n, opened.fd, opened.st, { handOff: true });
+        const ima = readImaOpened(this.files, n, opened.fd, opened.st, { handOff: true, since });
         return encodeNodeAttrVals(w, { node: n, minor: ctx.minor, settings: this.attrSettings, statfs, ima, want }, this.attrConfig, want);
       }
     }

@@ -12,6 +12,8 @@
  *   IMAFS_CPU_PROF=/tmp/prof  run the server under --cpu-prof into that directory
  *   IMAFS_CPU_PERF=1          run the server with --perf-basic-prof (for `perf record -p`)
  *                             and wait for Enter before the runs
+ *   IMAFS_CPU_NODE_FLAGS='--trace-gc ...'  more node flags for the server (its stdout
+ *                             is parsed for the port; its stderr is passed through)
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -60,6 +62,10 @@ async function profiledServe(dir: string, flags: string[]): Promise<{ pid: numbe
   let out = '';
   const port = await new Promise<number>((ok, fail) => {
     child.stdout!.on('data', (d: Buffer) => {
+      if (out.includes(' exporting')) {
+        process.stderr.write(d); // e.g. --trace-gc lines
+        return;
+      }
       out += d.toString();
       const m = /listening on .+:(\d+) exporting/.exec(out);
       if (m) ok(Number(m[1]));
@@ -86,7 +92,9 @@ async function main(): Promise<void> {
   try {
     const { dir, cert } = await tree(t.dir);
     const perf = process.env.IMAFS_CPU_PERF === '1';
-    const srv = prof ? await profiledServe(dir, ['--cpu-prof', `--cpu-prof-dir=${prof}`]) : perf ? await profiledServe(dir, ['--perf-basic-prof']) : await startImafsServe(dir);
+    const extra = (process.env.IMAFS_CPU_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+    const flags = [...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []), ...(perf ? ['--perf-basic-prof'] : []), ...extra];
+    const srv = flags.length > 0 ? await profiledServe(dir, flags) : await startImafsServe(dir);
     if (perf) {
       process.stdout.write(`server pid ${srv.pid}; press Enter to start\n`);
       await new Promise((r) => process.stdin.once('data', r));

@@ -189,15 +189,16 @@ function descTable(cfg: AttrConfig): ReadonlyArray<AttrDesc | undefined> {
  */
 export function encodeNodeFattr(i: AttrInputs, cfg: AttrConfig, want: readonly number[]): RawFattr {
   const w = new XdrWriter(256);
-  const attrmask = encodeNodeAttrVals(w, i, cfg, want);
+  // Frozen: a caller that tried to change it would throw, not corrupt the shared mask.
+  const attrmask = encodeNodeAttrVals(w, i, cfg, want) as number[];
   return { attrmask, attrVals: w.finish() };
 }
 
 /**
  * encodeNodeFattr's attr_vals appended to `w` (READDIR puts every entry's
- * values in one writer); returns the attrmask.
+ * values in one writer); returns the attrmask, shared and frozen.
  */
-export function encodeNodeAttrVals(w: XdrWriter, i: AttrInputs, cfg: AttrConfig, want: readonly number[]): number[] {
+export function encodeNodeAttrVals(w: XdrWriter, i: AttrInputs, cfg: AttrConfig, want: readonly number[]): readonly number[] {
   let bits = want;
   for (let k = 1; k < bits.length; k++) {
     if (bits[k] <= bits[k - 1]) {
@@ -206,14 +207,35 @@ export function encodeNodeAttrVals(w: XdrWriter, i: AttrInputs, cfg: AttrConfig,
     }
   }
   const table = descTable(cfg);
-  const mask: number[] = [];
-  for (const num of bits) {
+  const mask = scratchMask;
+  let n = 0;
+  for (let k = 0; k < bits.length; k++) {
+    const num = bits[k];
     const desc = table[num];
     if (desc === undefined) continue;
     const v = attrValue(num, i);
     if (v === undefined) continue;
     desc.enc(w, v as never);
-    mask.push(num);
+    mask[n++] = num;
   }
-  return mask;
+  return internMask(mask, n);
+}
+
+/** Bits of the attrmask being built (synchronous, so one array serves every call). */
+const scratchMask: number[] = [];
+/** The attrmasks returned lately: READDIR entries nearly all have the same one. */
+const recentMasks: Array<readonly number[]> = [];
+
+/** The first n bits of `m` as a shared, frozen array (equal masks come back as the same array). */
+function internMask(m: readonly number[], n: number): readonly number[] {
+  for (const r of recentMasks) {
+    if (r.length !== n) continue;
+    let k = 0;
+    while (k < n && r[k] === m[k]) k++;
+    if (k === n) return r;
+  }
+  const fresh = Object.freeze(m.slice(0, n));
+  if (recentMasks.length >= 8) recentMasks.shift();
+  recentMasks.push(fresh);
+  return fresh;
 }

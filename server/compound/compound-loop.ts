@@ -85,7 +85,7 @@ export async function runCompound(c: CompoundCall): Promise<CompoundReply | 'gar
   const { tag, minorVersion: minor } = dec;
   // All results go into one writer (a writer per op cost two buffers per op);
   // `kept` can encode them again when one must be taken back (REP_TOO_BIG).
-  let body = new XdrWriter(2048);
+  let body = new XdrWriter(replySizeHint(dec));
   const kept: Kept[] = [];
   let lastStatus = NFS4_OK;
   const finish = (): Buffer[] => {
@@ -187,6 +187,27 @@ export async function runCompound(c: CompoundCall): Promise<CompoundReply | 'gar
   const reply = finish();
   if (ctx.slot && !ctx.replay) cacheReply(ctx, reply);
   return { chunks: reply, afterReply: ctx.afterReply };
+}
+
+/** Largest first buffer for a reply's results; bigger replies grow the writer. */
+const MAX_HINT = 256 * 1024;
+
+/**
+ * What the results will likely take: READ data under the writer's
+ * by-reference size (4 KiB) is copied into it, so a batch of small READs
+ * (an audit's PUTFH+READ x 31) would otherwise grow it from 2 KiB by doubling,
+ * copying and allocating twice the reply.
+ */
+function replySizeHint(dec: DecodedCompound4Args): number {
+  let n = 2048;
+  for (const a of dec.argarray) {
+    n += 32;
+    if (a.op === OP.READ) {
+      const count = (a.args as { count: number }).count;
+      if (count < 4096) n += count;
+    }
+  }
+  return Math.min(n, MAX_HINT);
 }
 
 /** One nfs_resop4 of the reply: its op number and result (codec undefined: a bare status). */

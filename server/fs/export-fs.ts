@@ -16,6 +16,7 @@ import util from 'node:util';
 import type { MaybePromise } from '../compound/maybe-async.js';
 import { FileHandleCodec, inodeKey, type InodeId } from './file-handle.js';
 import { FsError, fsErrorFrom } from './fs-error.js';
+import { trustsCtime } from './ima-cache.js';
 
 const debug = util.debuglog('imafs:server');
 
@@ -53,14 +54,14 @@ class Node implements FsNode {
     readonly abs: string,
     readonly st: BigIntStats,
     private readonly handles: FileHandleCodec,
-    presented?: Uint8Array,
+    /** The handle, when known: a buffer of the codec's own (never one that points into a wire buffer). */
+    fh?: Buffer,
   ) {
-    // The presented handle is copied: the wire buffer it points into is reused.
-    this.memo = presented ? Buffer.from(presented) : undefined;
+    this.memo = fh;
   }
 
   get fh(): Buffer {
-    return (this.memo ??= this.handles.encode(this.id));
+    return (this.memo ??= this.handles.encode(this.id, this.key));
   }
 }
 
@@ -97,6 +98,11 @@ export class ExportFs {
   readonly handles: FileHandleCodec;
   private readonly paths = new Map<string, string>();
   private rootNode_: FsNode | undefined;
+  /**
+   * The export root's device when its filesystem moves ctime on every xattr
+   * change (ImaCache may keep FATTR4_IMA values of its inodes); else undefined.
+   */
+  ctimeDev: bigint | undefined;
   private scanning: Promise<void> | undefined;
 
   private constructor(root: string, handles: FileHandleCodec) {
@@ -116,6 +122,8 @@ export class ExportFs {
     const root = fs.nodeAt('');
     if (!isDir(root.st)) throw new FsError('NOTDIR', `${dir} is not a directory`);
     fs.rootNode_ = root;
+    const type = await fsp.statfs(real).then((s) => s.type, () => undefined);
+    fs.ctimeDev = type !== undefined && trustsCtime(type) ? root.st.dev : undefined;
     return fs;
   }
 
@@ -135,7 +143,7 @@ export class ExportFs {
    * a thread-pool round trip costs more than the call.
    * `fh`: the handle that named this inode, when known (saves computing its MAC again).
    */
-  private nodeAt(rel: string, fh?: Uint8Array, abs = this.absOf(rel)): FsNode {
+  private nodeAt(rel: string, fh?: Buffer, abs = this.absOf(rel)): FsNode {
     let st: BigIntStats;
     try {
       st = lstatSync(abs, { bigint: true });
@@ -146,10 +154,12 @@ export class ExportFs {
   }
 
   /** The node of `rel` (path `abs`) with stat `st`, remembered as the inode's path. */
-  private nodeOf(rel: string, abs: string, st: BigIntStats, fh?: Uint8Array): FsNode {
+  private nodeOf(rel: string, abs: string, st: BigIntStats, fh?: Buffer): FsNode {
     const id = idOf(st);
     const key = inodeKey(id);
-    this.paths.set(key, rel);
+    // Unchanged for every entry of a second listing: keeping the old string
+    // spares the old-generation Map a pointer to a young one (GC work).
+    if (this.paths.get(key) !== rel) this.paths.set(key, rel);
     return new Node(id, key, rel, abs, st, this.handles, fh);
   }
 
@@ -188,13 +198,13 @@ export class ExportFs {
 
   /** resolve, synchronous unless the handle's inode must be searched for. */
   resolveNow(fh: Uint8Array): MaybePromise<FsNode> {
-    const id = this.handles.decode(fh);
-    if (!id) throw new FsError('BADHANDLE', 'not a handle of this server');
-    return this.resolveId(id, inodeKey(id), fh);
+    const h = this.handles.check(fh);
+    if (!h) throw new FsError('BADHANDLE', 'not a handle of this server');
+    return this.resolveId(h.id, h.key, h.fh);
   }
 
   /** Synchronous unless the inode was never seen in this run (a handle from before a restart). */
-  private resolveId(id: InodeId, key: string, fh?: Uint8Array): MaybePromise<FsNode> {
+  private resolveId(id: InodeId, key: string, fh?: Buffer): MaybePromise<FsNode> {
     const rel = this.paths.get(key);
     if (rel !== undefined) return this.nodeFor(id, key, rel, fh);
     return this.scan(key).then(() => {
@@ -204,17 +214,23 @@ export class ExportFs {
     });
   }
 
-  private nodeFor(id: InodeId, key: string, rel: string, fh?: Uint8Array): FsNode {
-    let n: FsNode;
+  /** The node of inode `id` at `rel`, where it was last seen; STALE when the path now names something else. */
+  private nodeFor(id: InodeId, key: string, rel: string, fh?: Buffer): FsNode {
+    const abs = this.absOf(rel);
+    let st: BigIntStats;
     try {
-      n = this.nodeAt(rel, fh);
+      st = lstatSync(abs, { bigint: true });
     } catch (err) {
-      if (err instanceof FsError && (err.kind === 'NOENT' || err.kind === 'NOTDIR')) {
+      const e = fsErrorFrom(err, rel || '/');
+      if (e.kind === 'NOENT' || e.kind === 'NOTDIR') {
         this.paths.delete(key);
         throw new FsError('STALE', `${rel} is gone`);
       }
-      throw err;
+      throw e;
     }
+    // The same inode (the path is already recorded as its path): no new key or id to build.
+    if (st.ino === id.ino && st.dev === id.dev && st.birthtimeNs === id.gen) return new Node(id, key, rel, abs, st, this.handles, fh);
+    const n = this.nodeOf(rel, abs, st);
     if (n.key !== key || n.id.gen !== id.gen) {
       // The path now names another inode: forget the mapping, keep the new one.
       if (this.paths.get(key) === rel) this.paths.delete(key);

@@ -11,7 +11,7 @@
 import { createRequire } from 'node:module';
 import type * as Xattr from '@napi-rs/xattr';
 import { promisify } from 'node:util';
-import fs, { type BigIntStats } from 'node:fs';
+import fs, { lstatSync, type BigIntStats } from 'node:fs';
 import { isDir, isReg, type FsNode } from './export-fs.js';
 import { FsError, fsErrorFrom } from './fs-error.js';
 import { closeQuietly, type OpenFiles } from './open-files.js';
@@ -24,6 +24,8 @@ export const IMA_XATTR = 'security.ima';
 export const IMA_MAX = 4096;
 
 const closeP = promisify(fs.close);
+/** The value of an object without one; shared, never modified. */
+const EMPTY = Buffer.alloc(0);
 
 function noData(err: unknown): boolean {
   const e = err as { code?: string; message?: string };
@@ -56,24 +58,28 @@ export async function readIma(files: OpenFiles, n: FsNode, o: { handOff?: boolea
  * for that READ (OpenFiles.handOff).
  */
 export function readImaSync(files: OpenFiles, n: FsNode, o: { handOff?: boolean } = {}): Buffer {
-  if (!isReg(n.st) && !isDir(n.st)) return Buffer.alloc(0);
+  if (!isReg(n.st) && !isDir(n.st)) return EMPTY;
+  const since = Date.now();
   const { fd, st } = files.openVerifiedSyncStat(n);
-  return readImaOpened(files, n, fd, st, o);
+  return readImaOpened(files, n, fd, st, { handOff: o.handOff, since });
 }
 
 /**
  * The blob of `n` while `fd`, a descriptor verified to be `n` inside the
- * export (fstat `st`), is open; closes `fd`.
+ * export (fstat `st`), is open; closes `fd`. `since`: Date.now() from
+ * before that fstat, which lets the value be kept in the ImaCache.
  */
-export function readImaOpened(files: OpenFiles, n: FsNode, fd: number, st: BigIntStats, o: { handOff?: boolean } = {}): Buffer {
+export function readImaOpened(files: OpenFiles, n: FsNode, fd: number, st: BigIntStats, o: { handOff?: boolean; since?: number } = {}): Buffer {
   try {
-    let blob: Buffer;
-    try {
-      const v = getAttributeSync(n.abs, IMA_XATTR);
-      blob = v ?? Buffer.alloc(0);
-    } catch (err) {
-      if (!noData(err)) throw fsErrorFrom(err, n.rel);
-      blob = Buffer.alloc(0);
+    let blob = files.ima.get(n.key, st);
+    if (blob === undefined) {
+      try {
+        blob = getAttributeSync(n.abs, IMA_XATTR) ?? EMPTY;
+      } catch (err) {
+        if (!noData(err)) throw fsErrorFrom(err, n.rel);
+        blob = EMPTY;
+      }
+      if (o.since !== undefined && blob.length <= IMA_MAX && files.ima.admits(st, o.since) && samePath(n, st)) files.ima.put(n.key, st, blob, o.since);
     }
     if (o.handOff && isReg(st)) files.handOff(n, fd, st);
     return blob;
@@ -82,11 +88,27 @@ export function readImaOpened(files: OpenFiles, n: FsNode, fd: number, st: BigIn
   }
 }
 
+/**
+ * Whether `n`'s path still names the inode `st` describes. The xattr was read
+ * by path while the verified descriptor was open: a rename over the path in
+ * between would have given another inode's value, which must not be kept.
+ */
+function samePath(n: FsNode, st: BigIntStats): boolean {
+  try {
+    const now = lstatSync(n.abs, { bigint: true, throwIfNoEntry: false });
+    return now !== undefined && now.ino === st.ino && now.dev === st.dev && now.birthtimeNs === st.birthtimeNs;
+  } catch {
+    return false; // e.g. ENOTDIR: a directory on the path was replaced
+  }
+}
+
 /** draft §4.3: replaces the blob; an empty value removes it. */
 export async function writeIma(files: OpenFiles, n: FsNode, blob: Buffer): Promise<void> {
   if (blob.length > IMA_MAX) throw new FsError('INVAL', `IMA metadata of ${blob.length} bytes exceeds ${IMA_MAX}`);
   if (!isReg(n.st)) throw new FsError('INVAL', `${n.rel || '/'}: IMA metadata is kept for regular files only`);
   await withFd(files, n, async (p) => {
+    // The write moves ctime, so a kept value could not be used anyway.
+    files.ima.delete(n.key);
     try {
       if (blob.length === 0) await removeAttribute(p, IMA_XATTR);
       else await setAttribute(p, IMA_XATTR, blob);

@@ -21,8 +21,10 @@ import util from 'node:util';
 import { BufferPool } from './buffer-pool.js';
 import type { ExportFs, FsNode } from './export-fs.js';
 import { FsError, fsErrorFrom } from './fs-error.js';
+import { ImaCache } from './ima-cache.js';
 import { SmallContent } from './small-content.js';
 
+const debug = util.debuglog('imafs:server');
 const readP = util.promisify(fs.read);
 const SLOW_READ_MS = 8;
 const SLOW_READS = 3;
@@ -60,11 +62,15 @@ export class OpenFiles {
   private readonly lru = new Map<string, Entry>();
   private readonly pool = new BufferPool(1 << 20);
   readonly small = new SmallContent();
+  /** FATTR4_IMA values of unchanged inodes (ImaCache: why it is never stale). */
+  readonly ima: ImaCache;
   /** Until this time (ms), reads go through the thread pool. */
   private asyncUntil = 0;
   private slowInARow = 0;
 
-  constructor(private readonly exp: ExportFs, private readonly max = 128) {}
+  constructor(private readonly exp: ExportFs, private readonly max = 128) {
+    this.ima = new ImaCache(exp.ctimeDev);
+  }
 
   /** Opens `n` and proves the descriptor is `n` inside the export. The caller closes it. */
   async openVerified(n: FsNode): Promise<number> {
@@ -153,10 +159,14 @@ export class OpenFiles {
     let got = 0;
     try {
       for (;;) {
-        const k = fs.readSync(fd, buf, got, size + 1 - got, got);
-        if (k === 0) break;
+        const ask = size + 1 - got;
+        const k = fs.readSync(fd, buf, got, ask, got);
         got += k;
         if (got > size) return;
+        // A short read of a regular file is its end: no second read(2) to see 0.
+        // (Where it is not, e.g. FUSE, got < size and nothing is kept; a file
+        // that changed after the fstat fails the READ's revalidation.)
+        if (k < ask) break;
       }
     } catch {
       return; // the READ will report it
@@ -215,13 +225,19 @@ export class OpenFiles {
   read(n: FsNode, offset: bigint, count: number): ReadResult | Promise<ReadResult> {
     const size = n.st.size;
     if (offset >= size || count === 0) return { data: Buffer.alloc(0), eof: offset >= size, release: NO_RELEASE };
-    const want = Number(size - offset < BigInt(count) ? size - offset : BigInt(count));
-    const kept = this.small.get(n.key, n.st);
+    const left = size - offset;
+    const want = left < 0x1_0000_0000n ? Math.min(Number(left), count) : count;
+    // The copy is used up once a READ reaches its end (a client reads a small file once).
+    const whole = offset === 0n && want === Number(left);
+    const kept = this.small.get(n.key, n.st, Date.now(), whole);
     if (kept) {
-      const end = Number(offset) + want;
-      // The copy is used up once a READ reaches its end (a client reads a small file once).
-      if (BigInt(end) >= size) this.small.drop(n.key);
-      return { data: kept.subarray(Number(offset), end), eof: BigInt(end) >= size, release: NO_RELEASE };
+      if (whole) return { data: kept, eof: true, release: NO_RELEASE };
+      // kept.length is the size (SmallContent.get checked it).
+      const from = Number(offset);
+      const end = from + want;
+      const eof = end >= kept.length;
+      if (eof) this.small.drop(n.key);
+      return { data: kept.subarray(from, end), eof, release: NO_RELEASE };
     }
     if (Date.now() < this.asyncUntil) return this.readSlow(n, offset, want);
     const e = this.acquireNow(n);
@@ -320,7 +336,9 @@ export class OpenFiles {
   }
 
   async closeAll(): Promise<void> {
+    debug('closing: %d small-content hits, %d FATTR4_IMA cache hits (%d kept)', this.small.hits, this.ima.hits, this.ima.size);
     for (const k of [...this.lru.keys()]) this.forget(k);
     this.small.clear();
+    this.ima.clear();
   }
 }

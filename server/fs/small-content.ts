@@ -21,6 +21,7 @@ import type { BigIntStats } from 'node:fs';
 
 /** Largest file whose bytes are handed off (a READ of it is one small reply). */
 export const MAX_FILE = 64 * 1024;
+const MAX_FILE_N = BigInt(MAX_FILE);
 const MAX_BYTES = 32 * 1024 * 1024;
 const MAX_ENTRIES = 16_384;
 /** Entries live between one and two periods; older ones are never served. */
@@ -48,19 +49,26 @@ export class SmallContent {
   private bytes = 0;
   private oldBytes = 0;
   private rotatedAt = Date.now();
+  /** The newest ctime (ns) a file may have to be kept, computed for Date.now() = limitAt. */
+  private ctimeLimit = 0n;
+  private limitAt = -1;
   hits = 0;
 
   /** Whether bytes of a file with this fstat may be kept now. */
   wants(st: BigIntStats, now = Date.now()): boolean {
-    if (st.size > BigInt(MAX_FILE)) return false;
-    if (st.ctimeNs > BigInt(now - CTIME_AGE_MS) * 1_000_000n) return false;
+    if (st.size > MAX_FILE_N) return false;
+    if (now !== this.limitAt) {
+      this.limitAt = now;
+      this.ctimeLimit = BigInt(now - CTIME_AGE_MS) * 1_000_000n;
+    }
+    if (st.ctimeNs > this.ctimeLimit) return false;
     this.rotate(now);
     return this.bytes + this.oldBytes + Number(st.size) <= MAX_BYTES && this.cur.size + this.old.size < MAX_ENTRIES;
   }
 
   /** Keeps `data`, read from a verified descriptor whose fstat (taken before the read) is `st`. */
   put(key: string, st: BigIntStats, data: Buffer, now = Date.now()): void {
-    if (BigInt(data.length) !== st.size) return; // changed size under the read: not a consistent copy
+    if (data.length !== Number(st.size)) return; // changed size under the read: not a consistent copy
     this.drop(key);
     this.cur.set(key, { data, ino: st.ino, dev: st.dev, gen: st.birthtimeNs, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs, at: now });
     this.bytes += data.length;
@@ -68,15 +76,25 @@ export class SmallContent {
 
   /**
    * The kept bytes of the file `st` (a fresh lstat of the node) describes, or
-   * undefined. The entry stays until a READ reaches its end.
+   * undefined. The entry stays until a READ reaches its end; `take`: this READ
+   * is the whole file, so the entry goes now (one lookup, not three).
    */
-  get(key: string, st: BigIntStats, now = Date.now()): Buffer | undefined {
-    const e = this.cur.get(key) ?? this.old.get(key);
-    if (!e) return undefined;
-    if (now - e.at > 2 * PERIOD_MS || e.ino !== st.ino || e.dev !== st.dev || e.gen !== st.birthtimeNs || e.mtimeNs !== st.mtimeNs || e.ctimeNs !== st.ctimeNs || BigInt(e.data.length) !== st.size) {
-      this.drop(key);
-      return undefined;
+  get(key: string, st: BigIntStats, now = Date.now(), take = false): Buffer | undefined {
+    let e = this.cur.get(key);
+    const inCur = e !== undefined;
+    if (e === undefined) e = this.old.get(key);
+    if (e === undefined) return undefined;
+    const fresh = now - e.at <= 2 * PERIOD_MS && e.ino === st.ino && e.dev === st.dev && e.gen === st.birthtimeNs && e.mtimeNs === st.mtimeNs && e.ctimeNs === st.ctimeNs && e.data.length === Number(st.size);
+    if (!fresh || take) {
+      if (inCur) {
+        this.cur.delete(key);
+        this.bytes -= e.data.length;
+      } else {
+        this.old.delete(key);
+        this.oldBytes -= e.data.length;
+      }
     }
+    if (!fresh) return undefined;
     this.hits++;
     return e.data;
   }

@@ -10,8 +10,7 @@
  */
 import type { BigIntStatsFs } from 'node:fs';
 import { FATTR4 } from '../../client/nfs4/constants.js';
-import type { RawFattr } from '../../client/nfs4/fattr.js';
-import { readdirOp, type Entry4, type ReaddirArgs } from '../../client/nfs4/ops/readdir.js';
+import type { ReaddirArgs } from '../../client/nfs4/ops/readdir.js';
 import { readlinkOp } from '../../client/nfs4/ops/readlink.js';
 import { XdrWriter } from '../../client/xdr/xdr-writer.js';
 import { NFS4_OK, NFS4ERR } from '../../client/nfs4/status.js';
@@ -23,15 +22,12 @@ import { needsStatfs } from '../attrs/node-attrs.js';
 import { FIRST_COOKIE, type Listing } from '../fs/dir-listing.js';
 import { isDir, isLnk, type FsNode } from '../fs/export-fs.js';
 import { FsError } from '../fs/fs-error.js';
+import { DirlistBuilder, entrySize, serverReaddirOp } from './readdir-reply.js';
 
-const pad4 = (n: number): number => (n + 3) & ~3;
-/** fattr4 on the wire: bitmap4 (count + words) then attrlist4 (length + padded bytes). */
-function fattrSize(attrmask: readonly number[], valsLen: number): number {
-  const words = attrmask.length === 0 ? 0 : (attrmask[attrmask.length - 1] >>> 5) + 1;
-  return 4 + 4 * words + 4 + pad4(valsLen);
-}
-/** Placeholder attr_vals of an entry whose values are still in the shared writer. */
-const EMPTY = Buffer.alloc(0);
+const RDATTR_ERROR_MASK: readonly number[] = [FATTR4.RDATTR_ERROR];
+
+/** Largest first attr_vals buffer: growing a writer copies what it holds, but most directories are small. */
+const VALS_MAX_INITIAL = 256 * 1024;
 
 function readdir(ctx: OpContext, a: ReaddirArgs) {
   const dir = ctx.fh();
@@ -56,45 +52,42 @@ function fill(ctx: OpContext, a: ReaddirArgs, dir: FsNode, listing: Listing, sta
   // verifier + "no more entries" + eof
   let used = 8 + 4 + 4;
   let dirBytes = 0;
-  const entries: Entry4[] = [];
-  // Every entry's attr_vals go into one writer and are cut out of it at the end.
-  const vals = new XdrWriter(16 * 1024);
-  const spans: Array<[number, number]> = [];
+  const list = new DirlistBuilder();
+  // Every entry's attr_vals go into one writer; the list copies them out at the end.
+  // Sized for what this reply will likely hold (a signature blob is ~270 bytes).
+  const perEntry = a.attrRequest.includes(ctx.core.imaAttr) ? 400 : 100;
+  const vals = new XdrWriter(Math.max(512, Math.min(maxcount, VALS_MAX_INITIAL, perEntry * (listing.names.length - start))));
   let i = start;
   for (; i < listing.names.length; i++) {
     const name = listing.names[i];
-    let attrs: RawFattr;
-    const from = vals.length;
+    let attrmask: readonly number[];
+    let from = vals.length;
     try {
-      const attrmask = ctx.core.entryInto(vals, ctx, dir, name, listing.regular[i], a.attrRequest, statfs);
-      attrs = { attrmask, attrVals: EMPTY };
+      attrmask = ctx.core.entryInto(vals, ctx, dir, name, listing.regular[i], a.attrRequest, statfs);
     } catch (err) {
       if (err instanceof FsError && err.kind === 'NOENT') continue; // removed meanwhile
       const s = statusOf(err);
       if (!wantErr) throw err;
-      attrs = { attrmask: [FATTR4.RDATTR_ERROR], attrVals: Buffer.from([0, 0, 0, 0]) };
-      attrs.attrVals.writeUInt32BE(s.status, 0);
+      attrmask = RDATTR_ERROR_MASK;
+      from = vals.length;
+      vals.uint32(s.status);
     }
-    const valsLen = attrs.attrVals === EMPTY ? vals.length - from : attrs.attrVals.length;
-    const nameLen = 4 + pad4(Buffer.byteLength(name));
-    const size = 4 + 8 + nameLen + fattrSize(attrs.attrmask, valsLen);
-    if (used + size > maxcount || (a.dircount > 0 && entries.length > 0 && dirBytes + 8 + nameLen > a.dircount)) break;
+    const to = vals.length;
+    const nameBytes = Buffer.byteLength(name);
+    const size = entrySize(nameBytes, attrmask, to - from);
+    const nameLen = 4 + ((nameBytes + 3) & ~3);
+    if (used + size > maxcount || (a.dircount > 0 && list.count > 0 && dirBytes + 8 + nameLen > a.dircount)) break;
     used += size;
     dirBytes += 8 + nameLen;
-    spans.push([from, vals.length]);
-    entries.push({ cookie: BigInt(i) + FIRST_COOKIE, name, attrs });
+    list.add(i + Number(FIRST_COOKIE), name, nameBytes, attrmask, from, to, size);
   }
-  const all = vals.finish();
-  entries.forEach((e, k) => {
-    if (e.attrs.attrVals === EMPTY) e.attrs.attrVals = all.subarray(spans[k][0], spans[k][1]);
-  });
   const eof = i >= listing.names.length;
-  if (entries.length === 0 && !eof) throw new NfsStatus(NFS4ERR.TOOSMALL, `maxcount ${a.maxcount} cannot hold one entry`);
-  return { status: NFS4_OK, resok: { cookieverf: listing.verf, entries, eof } };
+  if (list.count === 0 && !eof) throw new NfsStatus(NFS4ERR.TOOSMALL, `maxcount ${a.maxcount} cannot hold one entry`);
+  return { status: NFS4_OK, resok: { cookieverf: listing.verf, list: list.finish(vals.finish()), eof } };
 }
 
 export const dirHandlers: OpHandler[] = [
-  { codec: readdirOp, run: readdir },
+  { codec: serverReaddirOp, run: readdir },
   {
     codec: readlinkOp,
     async run(ctx) {

@@ -83,13 +83,14 @@ test('encoded-handle cache: bounded, keyed by generation, never returns another 
   assert.equal(c.encode(a), c.encode(a), 'hit returns the cached buffer');
   const regen = c.encode({ ...a, gen: 4n });
   assert.notDeepEqual(regen, c.encode(a), 'a reused inode number with a new generation gets a new handle');
-  for (let i = 0n; i < 10_000n; i++) {
+  for (let i = 0n; i < 70_000n; i++) {
     const id = { dev: 1n, ino: 100n + i, gen: i };
     const fh = c.encode(id);
     if (i % 997n === 0n) assert.deepEqual(fh, ref.encode(id));
   }
   const cache = (c as unknown as { encoded: Map<string, Buffer> }).encoded;
-  assert.ok(cache.size <= 4096, `cache holds ${cache.size}`);
+  assert.ok(cache.size <= 65_536, `cache holds ${cache.size}`);
+  assert.deepEqual(c.encode({ dev: 1n, ino: 100n + 69_999n, gen: 69_999n }), ref.encode({ dev: 1n, ino: 100n + 69_999n, gen: 69_999n }), 'a recent id hits, same bytes');
   assert.deepEqual(c.encode(a), ref.encode(a), 'an evicted id is MACed again, same bytes');
   assert.deepEqual(c.decode(c.encode(a)), a);
 });
