@@ -225,25 +225,25 @@ export class NfsClient {
    */
   async readSmall(files: readonly { fh: Buffer; size: number; path?: string }[]): Promise<Buffer[]> {
     const got = await readSmallBatch(this.session, files, this.chunkSize());
-    const out: Buffer[] = new Array<Buffer>(files.length);
-    const fallbacks: Promise<void>[] = [];
-    got.forEach((b, i) => {
+    let fallbacks: Promise<void>[] | undefined;
+    for (let i = 0; i < got.length; i++) {
+      const b = got[i];
       // A view into a small reply is the caller's to keep; pooled memory may be recycled, so that is copied.
       if (b) {
         this.stats.smallReads++;
-        out[i] = this.rpc.isPooled(b) ? Buffer.from(b) : b;
-        return;
+        if (this.rpc.isPooled(b)) got[i] = Buffer.from(b);
+        continue;
       }
       this.stats.smallFallbacks++;
-      fallbacks.push((async () => {
+      (fallbacks ??= []).push((async () => {
         const parts: Buffer[] = [];
         const f = files[i];
         for await (const c of this.read({ fh: f.fh, path: f.path ?? '<fh>' })) parts.push(Buffer.from(c));
-        out[i] = Buffer.concat(parts);
+        got[i] = Buffer.concat(parts);
       })());
-    });
-    if (fallbacks.length > 0) await Promise.all(fallbacks);
-    return out;
+    }
+    if (fallbacks) await Promise.all(fallbacks);
+    return got as Buffer[];
   }
 
   /**

@@ -1,5 +1,5 @@
-import { FATTR4, ftypeName } from './nfs4/constants.js';
-import { decodeFattr, type AttrConfig } from './nfs4/fattr.js';
+import { FATTR4, ftypeName, IMA_DATA_MAX, NF4_VALUES, NFS4_FHSIZE } from './nfs4/constants.js';
+import { decodeFattr, type AttrConfig, type RawFattr } from './nfs4/fattr.js';
 import { putfhOp } from './nfs4/ops/putfh.js';
 import { readdirOp, type Entry4 } from './nfs4/ops/readdir.js';
 import { NFS4_OK, statusName } from './nfs4/status.js';
@@ -7,6 +7,7 @@ import { statFromFattr, STAT_ATTRS, type NfsStat } from './nfs-stat.js';
 import { op, resultOf } from './session/compound-call.js';
 import type { NfsSession } from './session/nfs-session.js';
 import { ProtocolError } from './errors.js';
+import { XdrReader } from './xdr/xdr-reader.js';
 
 export interface DirEntry {
   name: string;
@@ -125,20 +126,72 @@ export async function readAllEntries(session: NfsSession, attrs: AttrConfig, fh:
  */
 export async function readWalkEntries(session: NfsSession, attrs: AttrConfig, fh: Buffer, path: string, supported: ReadonlySet<number>, ima: boolean, onRound?: () => void): Promise<WalkEntry[]> {
   const out: WalkEntry[] = [];
-  await readdirRounds(session, fh, path, { mask: maskOf(ima ? [...WALK_ATTRS, attrs.imaAttr] : WALK_ATTRS, supported), maxcount: WALK_MAXCOUNT, dircount: WALK_MAXCOUNT, onRound }, (e) => {
-    const f = decodeFattr(e.attrs, attrs);
-    const failed = f.rdattrError !== undefined && f.rdattrError !== NFS4_OK;
-    out.push({
-      name: e.name,
-      type: failed || f.type === undefined ? 'unknown' : ftypeName(f.type),
-      size: failed || f.size === undefined ? 0 : Number(f.size),
-      mode: failed ? 0 : f.mode ?? 0,
-      fh: f.filehandle,
-      error: failed ? statusName(f.rdattrError!) : undefined,
-      ...(ima && !failed ? { ima: f.ima ?? EMPTY } : {}),
-    });
+  const imaAttr = attrs.imaAttr;
+  await readdirRounds(session, fh, path, { mask: maskOf(ima ? [...WALK_ATTRS, imaAttr] : WALK_ATTRS, supported), maxcount: WALK_MAXCOUNT, dircount: WALK_MAXCOUNT, onRound }, (e) => {
+    out.push(decodeWalkEntry(e.name, e.attrs, imaAttr, ima) ?? walkEntryFromFattr(e.name, e.attrs, attrs, ima));
   });
   return out;
+}
+
+/** The general path: any attribute imafs knows (or a ProtocolError naming one it does not). */
+function walkEntryFromFattr(name: string, raw: RawFattr, attrs: AttrConfig, ima: boolean): WalkEntry {
+  const f = decodeFattr(raw, attrs);
+  const failed = f.rdattrError !== undefined && f.rdattrError !== NFS4_OK;
+  const e: WalkEntry = {
+    name,
+    type: failed || f.type === undefined ? 'unknown' : ftypeName(f.type),
+    size: failed || f.size === undefined ? 0 : Number(f.size),
+    mode: failed ? 0 : f.mode ?? 0,
+    fh: f.filehandle,
+    error: failed ? statusName(f.rdattrError!) : undefined,
+  };
+  if (ima && !failed) e.ima = f.ima ?? EMPTY;
+  return e;
+}
+
+/**
+ * The same WalkEntry as walkEntryFromFattr, decoded straight from attr_vals
+ * (RFC 8881 §3.3.8-§3.3.9: the values of the set bits, lowest bit first)
+ * without the general Fattr object: the attributes a walk asks for are all
+ * the reply carries, a thousand times per directory. Same XDR checks (the
+ * reader's bounds and padding, nfs_ftype4 values, nfs_fh4 and ima_data4
+ * limits, no trailing bytes). null when the reply carries an attribute this
+ * path does not decode: the general path then decodes or refuses it.
+ */
+export function decodeWalkEntry(name: string, raw: RawFattr, imaAttr: number, ima: boolean): WalkEntry | null {
+  const r = new XdrReader(raw.attrVals);
+  let type: number | undefined;
+  let size = 0;
+  let hasSize = false;
+  let mode = 0;
+  let fh: Buffer | undefined;
+  let rdattrError: number | undefined;
+  let value: Buffer | undefined;
+  const mask = raw.attrmask;
+  for (let i = 0; i < mask.length; i++) {
+    const bit = mask[i];
+    if (bit === FATTR4.TYPE) type = r.enumOf<number>(NF4_VALUES, 'nfs_ftype4');
+    else if (bit === FATTR4.SIZE) {
+      size = r.uint64Number();
+      hasSize = true;
+    } else if (bit === FATTR4.RDATTR_ERROR) rdattrError = r.uint32();
+    else if (bit === FATTR4.FILEHANDLE) fh = r.opaqueVar(NFS4_FHSIZE, 'nfs_fh4');
+    else if (bit === FATTR4.MODE) mode = r.uint32();
+    else if (bit === imaAttr) value = r.opaqueVar(IMA_DATA_MAX, 'ima_data4');
+    else return null;
+  }
+  r.assertEnd('fattr4 attr_vals');
+  const failed = rdattrError !== undefined && rdattrError !== NFS4_OK;
+  const e: WalkEntry = {
+    name,
+    type: failed || type === undefined ? 'unknown' : ftypeName(type),
+    size: failed || !hasSize ? 0 : size,
+    mode: failed ? 0 : mode,
+    fh,
+    error: failed ? statusName(rdattrError!) : undefined,
+  };
+  if (ima && !failed) e.ima = value ?? EMPTY;
+  return e;
 }
 
 const EMPTY = Buffer.alloc(0);

@@ -1,7 +1,7 @@
 import { debuglog } from 'node:util';
 import { DEFAULT_MAX_OPS } from './nfs4/compound.js';
-import { ANONYMOUS_STATEID } from './nfs4/constants.js';
 import { putfhOp } from './nfs4/ops/putfh.js';
+import { ANONYMOUS_STATEID } from './nfs4/constants.js';
 import { readOp } from './nfs4/ops/read.js';
 import { NFS4_OK } from './nfs4/status.js';
 import { op, resultOf, type OpCall } from './session/compound-call.js';
@@ -78,9 +78,11 @@ export async function readSmallBatch(session: NfsSession, files: readonly SmallF
   const out: (Buffer | null)[] = new Array(files.length).fill(null);
   const batches = planSmallBatches(session, files, maxCount);
   await Promise.all(batches.map(async (b) => {
-    const ops: OpCall[] = [];
-    for (const i of b) {
-      ops.push(op(putfhOp, { object: files[i].fh }), op(readOp, { stateid: ANONYMOUS_STATEID, offset: 0n, count: files[i].size + 1 }));
+    const ops = new Array<OpCall>(2 * b.length);
+    for (let k = 0; k < b.length; k++) {
+      const f = files[b[k]];
+      ops[2 * k] = op(putfhOp, { object: f.fh });
+      ops[2 * k + 1] = op(readOp, { stateid: ANONYMOUS_STATEID, offset: 0n, count: f.size + 1 });
     }
     // Transport trouble is left to the fallback path, which reports it properly.
     const res = await session.compoundRaw(ops).catch((e: unknown) => { debug('small READ batch failed: %s', (e as Error)?.message); return null; });

@@ -26,8 +26,8 @@ export interface AuditSource {
   root(): Promise<AuditEntry>;
   /** Children of a directory entry. */
   list(dir: AuditEntry): Promise<AuditEntry[]>;
-  /** The security.ima value; empty Buffer when the file has none. */
-  readIma(file: AuditEntry): Promise<Buffer>;
+  /** The security.ima value; empty Buffer when the file has none (a Buffer at once when the source has it at hand). */
+  readIma(file: AuditEntry): Buffer | Promise<Buffer>;
   /** The file's content as it is now, in order, streamed. */
   read(file: AuditEntry): AsyncIterable<Buffer>;
   /**

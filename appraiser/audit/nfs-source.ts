@@ -8,12 +8,15 @@
  * value from the listing get their own GETATTR. `imaSupported` comes from
  * the server's supported_attrs (draft §4.2), so against a legacy server no
  * file is even asked for it. Small files are fetched whole, several per
- * COMPOUND (client readSmall), requests from parallel workers coalesced
- * within one event-loop turn into full COMPOUNDs (see flush()).
+ * COMPOUND (client readSmall): the signed small files of a listing are read
+ * ahead in the order the engine appraises them (read-ahead.ts); any other
+ * request from parallel workers is coalesced within one event-loop turn into
+ * full COMPOUNDs (see flush()).
  */
 import { NfsClient, type NfsHandle } from '../../client/nfs-client.js';
 import type { NfsClientOptions } from '../../client/client-options.js';
 import { SourceUnreachableError, type AuditEntry, type AuditSource, type EntryType, joinPath } from './audit-source.js';
+import { ReadAhead, type AheadSlot } from './read-ahead.js';
 
 function entryType(t: string): EntryType {
   return t === 'file' || t === 'directory' || t === 'symlink' ? t : 'other';
@@ -29,6 +32,8 @@ interface ListedNode extends NfsHandle {
   type: string;
   size: number;
   ima?: Buffer;
+  /** Its content, read ahead (one use). */
+  ahead?: AheadSlot;
 }
 
 interface Pending {
@@ -44,7 +49,10 @@ export class NfsSource implements AuditSource {
   /** Small-read COMPOUNDs sent and not yet answered. */
   private inFlight = 0;
   private flushScheduled = false;
-  constructor(private readonly client: NfsClient) {}
+  private readonly ahead: ReadAhead;
+  constructor(private readonly client: NfsClient) {
+    this.ahead = new ReadAhead(client);
+  }
 
   get imaSupported(): boolean {
     return this.client.imaSupported;
@@ -69,33 +77,47 @@ export class NfsSource implements AuditSource {
   }
 
   async list(dir: AuditEntry): Promise<AuditEntry[]> {
-    const entries = await this.client.walkEntries(this.target(dir), { ima: this.client.imaSupported });
+    const ima = this.client.imaSupported;
+    const entries = await this.client.walkEntries(this.target(dir), { ima });
     const parent = ((dir.ref as ListedNode | undefined)?.path ?? `${this.client.location.path.replace(/\/$/, '')}/${dir.path}`).replace(/\/$/, '');
-    return entries.map((e) => {
+    // The engine appraises a directory's files in name order: read ahead in that order.
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const limit = this.client.smallReadLimit;
+    const out = new Array<AuditEntry>(entries.length);
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i];
       const path = joinPath(dir.path, e.name);
       const entry: AuditEntry = { path, type: entryType(e.type), size: e.size, mode: e.mode };
       // The handle from READDIR saves a LOOKUP walk per file for GETATTR and READ.
-      if (e.fh && !e.error) entry.ref = { fh: e.fh, path: `${parent}/${e.name}`, type: e.type, size: e.size, ima: e.ima } satisfies ListedNode;
+      if (e.fh && !e.error) {
+        const ref: ListedNode = { fh: e.fh, path: `${parent}/${e.name}`, type: e.type, size: e.size, ima: e.ima, ahead: undefined };
+        // Only files with metadata are read by an appraisal: read those ahead.
+        if (ima && e.type === 'file' && e.size <= limit && e.ima !== undefined && e.ima.length > 0) ref.ahead = this.ahead.add(e.fh, e.size, ref.path);
+        entry.ref = ref;
+      }
       if (e.error) entry.error = { code: 'IMAFS_NFS_STATUS', status: e.error, message: `READDIR ${this.client.location.path.replace(/\/$/, '')}/${path}: cannot read attributes: ${e.error}` };
-      return entry;
-    });
+      out[i] = entry;
+    }
+    this.ahead.pump();
+    return out;
   }
 
   private target(e: AuditEntry): string | NfsHandle {
     return (e.ref as ListedNode | undefined) ?? clientPath(e.path);
   }
 
-  async readIma(file: AuditEntry): Promise<Buffer> {
+  readIma(file: AuditEntry): Buffer | Promise<Buffer> {
     const ref = file.ref as ListedNode | undefined;
     if (ref?.ima) {
       // Used once: a second appraisal of this entry asks the server again.
       // (Cleared, not deleted: delete would turn every listed node into a slow dictionary object.)
       const v = ref.ima;
       ref.ima = undefined;
+      if (ref.ahead) this.ahead.seen(ref.ahead);
       return v;
     }
     // null only from a legacy server; the engine checks imaSupported first.
-    return (await this.client.getIma(this.target(file))) ?? Buffer.alloc(0);
+    return this.client.getIma(this.target(file)).then((b) => b ?? Buffer.alloc(0));
   }
 
   read(file: AuditEntry): AsyncIterable<Buffer> {
@@ -109,9 +131,15 @@ export class NfsSource implements AuditSource {
   }
 
   /** A listed small file, fetched whole in a batch with others; null for anything else (stream it). */
-  readWhole(file: AuditEntry): Promise<Buffer> | null {
+  readWhole(file: AuditEntry): Buffer | Promise<Buffer> | null {
     const ref = file.ref as ListedNode | undefined;
     if (!ref || file.type !== 'file' || ref.type !== 'file' || ref.size > this.client.smallReadLimit) return null;
+    const ahead = ref.ahead;
+    if (ahead) {
+      // Read ahead for this one appraisal; a second one reads again.
+      ref.ahead = undefined;
+      return this.ahead.take(ahead);
+    }
     return new Promise((resolve, reject) => {
       this.queue.push({ fh: ref.fh, size: ref.size, path: ref.path, resolve, reject });
       this.scheduleFlush();
@@ -172,6 +200,7 @@ export class NfsSource implements AuditSource {
   }
 
   async close(): Promise<void> {
+    this.ahead.close();
     await this.client.close();
   }
 }

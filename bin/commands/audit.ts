@@ -33,7 +33,7 @@ export function register(program: Command): void {
   cmd
     .addOption(new Option('--format <format>', 'report format').choices(['text', 'json', 'junit']).default('text'))
     .option('--output <file>', 'write the report to this file (the text summary still goes to stdout unless --quiet)')
-    .option('--jobs <n>', 'files fetched and hashed in parallel (default: 64 over NFS, so two batched COMPOUNDs of 31 small files are in flight; 8 for a local directory)', jobs)
+    .option('--jobs <n>', 'files fetched and hashed in parallel (default: 64 over NFS, 8 for a local directory); over NFS small signed files are also read ahead, several batched COMPOUNDs in flight whatever N', jobs)
     .option('-q, --quiet', 'no progress bar, and no stdout output when --output is given');
   addClientOptions(cmd);
   cmd.action(async (source: string, opts: AuditCommandOptions) => {

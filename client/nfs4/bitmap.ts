@@ -35,8 +35,8 @@ export function bitmapToWords(bits: Iterable<number>, maxWords = MAX_BITMAP_WORD
 export function bitmapFromWords(words: readonly number[]): Bitmap4 {
   const bits: number[] = [];
   for (let i = 0; i < words.length; i++) {
-    let w = words[i] >>> 0;
-    for (let b = 0; w !== 0; b++, w >>>= 1) if (w & 1) bits.push(i * 32 + b);
+    // Lowest set bit first, one step per set bit (not per bit position: FATTR4_IMA is bit 29 of word 2).
+    for (let w = words[i] | 0; w !== 0; w &= w - 1) bits.push(i * 32 + 31 - Math.clz32(w & -w));
   }
   return bits;
 }

@@ -59,6 +59,16 @@ export class XdrReader {
     return this.buf.readBigUInt64BE(this.advance(8, 'uint64'));
   }
 
+  /**
+   * RFC 4506 §4.5 unsigned hyper as a Number, without a BigInt: the value
+   * Number(uint64()) gives (exact up to 2^53, else rounded the same way:
+   * hi * 2^32 is exact, so the sum is rounded once, to nearest).
+   */
+  uint64Number(): number {
+    const at = this.advance(8, 'uint64');
+    return this.buf.readUInt32BE(at) * 0x1_0000_0000 + this.buf.readUInt32BE(at + 4);
+  }
+
   int64(): bigint {
     return this.buf.readBigInt64BE(this.advance(8, 'int64'));
   }
@@ -95,7 +105,12 @@ export class XdrReader {
 
   /** RFC 4506 §4.11: string<max>; NFSv4 strings are UTF-8 (RFC 8881 §14). */
   string(max: number, what = 'string<>'): string {
-    return this.opaqueVar(max, what).toString('utf8');
+    const at = this.pos;
+    const len = this.uint32();
+    if (len > max) throw new XdrError('IMAFS_XDR_TOO_LONG', `${what}: length ${len} exceeds maximum ${max}`, at);
+    const start = this.advance(len, what);
+    // Decoded from the input directly: no Buffer view per string (a READDIR has one per entry).
+    return this.buf.toString('utf8', start, start + len);
   }
 
   /** RFC 4506 §4.13: T x<max>, a counted array. */

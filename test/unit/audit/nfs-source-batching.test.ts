@@ -4,6 +4,7 @@
  * full batches; a partial batch waits while another is in flight and goes
  * when that one is answered (or at once when nothing is in flight); every
  * request gets its own file's bytes; a failed batch is retried file by file.
+ * Files a listing found with metadata are read ahead (read-ahead.ts).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -103,7 +104,7 @@ test('a failed batch: each file asked again alone, each gets its own answer', as
   sent[2].answer(false);
   sent[3].answer(true);
   assert.equal((await ps[0])!.toString(), 'data of a');
-  await assert.rejects(ps[1]!, /batch failed/);
+  await assert.rejects(ps[1] as Promise<Buffer>, /batch failed/);
   assert.equal((await ps[2])!.toString(), 'data of c');
 });
 
@@ -113,4 +114,42 @@ test('readWhole: only listed regular files within one READ; anything else stream
   assert.equal(src.readWhole({ path: 'x', type: 'file', size: 10, mode: 0 }), null);
   assert.equal(src.readWhole({ ...entry('big'), size: (1 << 20) + 1, ref: { fh: Buffer.from('big'), path: '/big', type: 'file', size: (1 << 20) + 1 } }), null);
   assert.equal(src.readWhole({ ...entry('l'), type: 'symlink', ref: { fh: Buffer.from('l'), path: '/l', type: 'symlink', size: 3 } }), null);
+});
+
+test('listed signed small files are read ahead in name order; unsigned ones are not; each read is used once', async () => {
+  const { client, sent } = fakeClient();
+  const sig = Buffer.from('0302040000000000', 'hex');
+  Object.assign(client, {
+    location: { path: '/export' },
+    walkEntries: async () => ['c', 'a', 'u', 'b', 'big', 'dir'].map((n) => ({
+      name: n,
+      type: n === 'dir' ? 'directory' : 'file',
+      size: n === 'big' ? (1 << 20) + 1 : 10,
+      mode: 0o644,
+      fh: Buffer.from(n),
+      error: undefined,
+      ima: n === 'u' ? Buffer.alloc(0) : sig,
+    })),
+  });
+  const src = new NfsSource(client);
+  const listed = await src.list({ path: '', type: 'directory', size: 0, mode: 0o755 });
+  assert.deepEqual(listed.map((e) => e.path), ['a', 'b', 'big', 'c', 'dir', 'u']);
+  // a, b, c: one batch (CAP 4) sent at once; u has no metadata, big is streamed, dir is a directory.
+  assert.deepEqual(sent.map(names), ['a,b,c']);
+  const [a, b] = listed;
+  assert.ok((src.readIma(a) as Buffer).equals(sig));
+  const pa = src.readWhole(a);
+  assert.ok(pa instanceof Promise, 'not come yet: a promise');
+  sent[0].answer(true);
+  assert.equal((await pa)!.toString(), 'data of a');
+  // Come before it was asked for: the bytes at once.
+  const wb = src.readWhole(b);
+  assert.ok(Buffer.isBuffer(wb));
+  assert.equal(wb.toString(), 'data of b');
+  // A second appraisal of the same entry reads again (the demand path).
+  const again = src.readWhole(a) as Promise<Buffer>;
+  await turn();
+  assert.deepEqual(sent.map(names), ['a,b,c', 'a']);
+  sent[1].answer(true);
+  assert.equal((await again).toString(), 'data of a');
 });
