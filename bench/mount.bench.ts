@@ -18,7 +18,7 @@
  * stopped at the end, also on failure.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { evmSign, makeKey, tmpDir, type TestKey } from '../test/helpers/ima-keys.js';
@@ -56,6 +56,30 @@ function measured(fn: () => number, pids: number[]): { ms: number; cpu: number[]
   return { ms, cpu: pids.map((p, i) => cpuMs(p) - c0[i]), childCpu: cpuMs('children') - k0 };
 }
 
+/** CPU ms (user + system) of each thread of a process, from /proc/PID/task/TID/stat (fields 14-15). */
+function threadCpu(pid: number): Map<number, number> {
+  const m = new Map<number, number>();
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const f = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const v = f.slice(f.lastIndexOf(')') + 2).split(' ').map(Number);
+      m.set(Number(tid), (v[11] + v[12]) * 10);
+    }
+  } catch { /* gone */ }
+  return m;
+}
+
+/** Daemon CPU by thread between two snapshots: the JS thread, the busiest other (the hashing thread during a big fetch), the rest. */
+function threadSplit(pid: number, a: Map<number, number>, b: Map<number, number>): { main: number; busiest: number; rest: number } {
+  let main = 0, busiest = 0, rest = 0;
+  for (const [tid, ms] of b) {
+    const d = ms - (a.get(tid) ?? 0);
+    if (tid === pid) main = d;
+    else if (d > busiest) { rest += busiest; busiest = d; } else rest += d;
+  }
+  return { main, busiest, rest };
+}
+
 interface Ctx {
   tmp: string;
   exp: string;
@@ -73,17 +97,23 @@ interface Ctx {
 /** (a) cold open+read through a fresh mount (cache on tmpfs, then on disk) vs imafs cat. */
 function coldRead(c: Ctx): void {
   sh(process.execPath, [CLI, 'cat', c.url('big.bin')], {}, true); // the server's page cache is warm for both sides
-  type Cold = ReturnType<typeof measured> & { fetchMs: number };
+  type Cold = ReturnType<typeof measured> & { fetchMs: number; tailMs: number; threads: ReturnType<typeof threadSplit> };
   const shm: Cold[] = [];
   const disk: Cold[] = [];
   const cat: Array<ReturnType<typeof measured>> = [];
   const once = (cacheDir: string): Cold => {
     const m = c.freshMount([], cacheDir);
-    const r = measured(() => sh('cat', [join(m, 'big.bin')], {}, true), [c.daemonPid(m), c.serverPid()]);
+    const pid = c.daemonPid(m);
+    const t0 = threadCpu(pid);
+    const r = measured(() => sh('cat', [join(m, 'big.bin')], {}, true), [pid, c.serverPid()]);
+    const threads = threadSplit(pid, t0, threadCpu(pid));
     // The open's own trace line (NODE_DEBUG=imafs:fuse:open): fetch + hash + appraise, before any byte is served.
-    const fetchMs = Number(/fetched big\.bin: \d+ bytes in (\d+) ms/.exec(c.daemonLog(m))?.[1] ?? NaN);
+    const log = c.daemonLog(m);
+    const fetchMs = Number(/fetched big\.bin: \d+ bytes in (\d+) ms/.exec(log)?.[1] ?? NaN);
+    // imafs:fuse:fetch: how long the digests took after the last byte was written (hashing lag).
+    const tailMs = Number(/big\.bin: \d+ bytes received and written in \d+ ms, digests (\d+) ms later/.exec(log)?.[1] ?? NaN);
     c.unmount(m);
-    return { ...r, fetchMs };
+    return { ...r, fetchMs, tailMs, threads };
   };
   for (let i = 0; i < RUNS; i++) {
     shm.push(once(c.shmCache));
@@ -97,6 +127,7 @@ function coldRead(c: Ctx): void {
     line(`(a) cold open+read 256 MiB, ${name}  mount ${mm.toFixed(0).padStart(6)} ms (${(256 / (mm / 1000)).toFixed(0)} MiB/s)  imafs cat ${mc.toFixed(0).padStart(6)} ms  ratio ${(mm / mc).toFixed(2)}x (goal <= 1.15x)`);
     const fetch = median(xs.map((r) => r.fetchMs));
     line(`    open (fetch+hash+appraise) ${fetch.toFixed(0)} ms, then serving ${(mm - fetch).toFixed(0)} ms; CPU: daemon ${median(xs.map((r) => r.cpu[0])).toFixed(0)} ms, server ${median(xs.map((r) => r.cpu[1])).toFixed(0)} ms, cat ${median(xs.map((r) => r.childCpu)).toFixed(0)} ms`);
+    line(`    daemon CPU by thread: JS ${median(xs.map((r) => r.threads.main)).toFixed(0)} ms, hashing ${median(xs.map((r) => r.threads.busiest)).toFixed(0)} ms, others ${median(xs.map((r) => r.threads.rest)).toFixed(0)} ms; digests ${median(xs.map((r) => r.tailMs)).toFixed(0)} ms after the last byte`);
   }
 }
 
@@ -160,7 +191,7 @@ export async function run(): Promise<void> {
   const exp = join(tmp.dir, 'export');
   const state = join(tmp.dir, 'state');
   // The daemon inherits the mount command's environment: its open trace gives (a) its fetch time.
-  const env = { IMAFS_STATE_DIR: state, NODE_DEBUG: 'imafs:fuse:open' };
+  const env = { IMAFS_STATE_DIR: state, NODE_DEBUG: 'imafs:fuse:open,imafs:fuse:fetch' };
   mkdirSync(exp);
   const mounts: string[] = [];
   let srv: Awaited<ReturnType<typeof startImafsServe>> | undefined;

@@ -128,7 +128,7 @@ export class AppraisingFs {
     const h = this.handles.get(fh);
     if (!h) return;
     this.handles.delete(fh);
-    h.obj.release().catch(() => undefined);
+    h.obj.releaseNow();
   }
 
   async release(fh: number): Promise<void> {

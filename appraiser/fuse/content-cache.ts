@@ -24,6 +24,8 @@ interface Entry {
   pins: number;
   /** Shared read descriptor, kept open across opens (an exec loop opens the same file over and over). */
   fh?: Promise<FileHandle>;
+  /** fh's descriptor once it is open: later opens pin the object without waiting. */
+  fd?: number;
 }
 
 /** Descriptors kept open for objects no file handle uses at the moment. */
@@ -35,6 +37,8 @@ export interface CachedObject {
   readonly fd: number;
   readonly size: number;
   release(): Promise<void>;
+  /** release() without a promise (FUSE RELEASE answers at once). */
+  releaseNow(): void;
 }
 
 export interface CacheWriter {
@@ -152,18 +156,36 @@ export class ContentCache {
     this.entries.set(id, e);
   }
 
-  /** Opens and pins object `id`; undefined when it was evicted. */
-  async openObject(id: string): Promise<CachedObject | undefined> {
+  /**
+   * Pins object `id` without waiting when its descriptor is already open (the
+   * common case: the same file opened again); undefined when it was evicted,
+   * null when the descriptor still has to be opened (use openObject()).
+   */
+  openObjectNow(id: string): CachedObject | undefined | null {
     const e = this.entries.get(id);
     if (!e) return undefined;
+    if (e.fd === undefined) return null;
+    e.pins++;
+    this.touch(id);
+    return this.pinned(id, e, e.fd);
+  }
+
+  /** Opens and pins object `id`; undefined when it was evicted. */
+  async openObject(id: string): Promise<CachedObject | undefined> {
+    const now = this.openObjectNow(id);
+    if (now !== null) return now;
+    const e = this.entries.get(id)!;
     e.pins++;
     this.touch(id);
     if (!e.fh) {
       this.openFds++;
-      e.fh = open(this.objectPath(id), 'r');
-      e.fh.catch(() => {
+      const fh = open(this.objectPath(id), 'r');
+      e.fh = fh;
+      fh.then((h) => {
+        if (e.fh === fh) e.fd = h.fd;
+      }, () => {
         this.openFds--;
-        e.fh = undefined;
+        if (e.fh === fh) e.fh = undefined;
       });
     }
     let fh: FileHandle;
@@ -173,24 +195,25 @@ export class ContentCache {
       e.pins--;
       throw err;
     }
+    return this.pinned(id, e, fh.fd);
+  }
+
+  private pinned(id: string, e: Entry, fd: number): CachedObject {
     let released = false;
-    return {
-      id,
-      fd: fh.fd,
-      size: e.size,
-      release: async () => {
-        if (released) return;
-        released = true;
-        e.pins--;
-        if (this.openFds > IDLE_FDS) this.closeIdleFds();
-      },
+    const releaseNow = (): void => {
+      if (released) return;
+      released = true;
+      e.pins--;
+      if (this.openFds > IDLE_FDS) this.closeIdleFds();
     };
+    return { id, fd, size: e.size, releaseNow, release: async () => releaseNow() };
   }
 
   private closeFd(e: Entry): void {
     const fh = e.fh;
     if (!fh) return;
     e.fh = undefined;
+    e.fd = undefined;
     this.openFds--;
     void fh.then(closeQuietly, () => undefined);
   }

@@ -1,9 +1,10 @@
 /**
  * Fetch one file into the content cache exactly once, measuring while the
  * bytes arrive: pipelined READs stream in, every chunk is hashed (SHA-256 for
- * the cache name, plus the blob's own algorithm for appraisal) and appended to
+ * the cache name, plus the blob's own algorithm for appraisal) and written to
  * a cache temp file, so the file is never held in memory and hashing overlaps
- * the transfer.
+ * the transfer. Big files are hashed on the hashing thread from the same
+ * memory their bytes are written from (range-hasher.ts); small ones here.
  *
  * The change attribute and size are read before the IMA value and again after
  * the last byte. If they differ, or the byte count does not match, the file
@@ -16,7 +17,7 @@ import type { Readable } from 'node:stream';
 import { debuglog } from 'node:util';
 import type { ContentCache } from './content-cache.js';
 import { MountError } from './mount-error.js';
-import { hashFileRanges } from './range-hasher.js';
+import { hashRanges } from './range-hasher.js';
 import type { RemoteStat, RemoteTree } from './remote-tree.js';
 
 const debug = debuglog('imafs:fuse:fetch');
@@ -70,9 +71,10 @@ export async function fetchContent(o: FetchOptions): Promise<FetchedContent> {
     const appraiseAlgo = o.digestAlgoFor(blob);
     const writer = await o.cache.reserve(before.size);
     const algos = appraiseAlgo && appraiseAlgo.node !== 'sha256' ? ['sha256', appraiseAlgo.node] : ['sha256'];
-    // Big files are hashed by the hashing thread from the cache file; small
-    // ones here, where a thread round trip would cost more than the hash.
-    const ranges = before.size >= (o.offloadMinBytes ?? OFFLOAD_MIN_BYTES) ? hashFileRanges(writer.fd, algos) : null;
+    // Big files are hashed by the hashing thread, from the very memory each
+    // piece is written to the cache file from (range-hasher.ts); small ones
+    // here, where a thread round trip would cost more than the hash.
+    const ranges = before.size >= (o.offloadMinBytes ?? OFFLOAD_MIN_BYTES) ? hashRanges(algos) : null;
     const inline = ranges ? [] : algos.map((a) => createHash(a));
     if (ranges) debug('%s: %d bytes, hashed (%s) on the hashing thread', o.path, before.size, algos.join('+'));
     let total = 0;
@@ -87,14 +89,14 @@ export async function fetchContent(o: FetchOptions): Promise<FetchedContent> {
         const chunks: AsyncIterable<Buffer> = o.tree.read ? o.tree.read(o.path) : o.tree.createReadStream(o.path);
         const it = chunks[Symbol.asyncIterator]();
         // Cache writes run on the thread pool, a few at a time, so receiving
-        // the next READ reply never waits for the disk. A chunk's range goes
-        // to the hashing thread, and the chunk back to the pool, once its write
-        // has completed, oldest first, so ranges arrive in order.
-        const pending: Array<{ pos: number; chunk: Buffer; done: Promise<void> }> = [];
+        // the next READ reply never waits for the disk. Small files: a chunk
+        // goes back to the client's pool once its write has completed. Big
+        // files: a chunk is copied into the hashing ring at once and goes back
+        // right away; the ring's slots are written and hashed (range-hasher.ts).
+        const pending: Array<{ chunk: Buffer; done: Promise<void> }> = [];
         const settleOldest = async (): Promise<void> => {
           const w = pending.shift()!;
           await w.done;
-          ranges?.add(w.pos, w.chunk.length);
           o.tree.recycle?.(w.chunk);
         };
         try {
@@ -106,17 +108,24 @@ export async function fetchContent(o: FetchOptions): Promise<FetchedContent> {
               overran = true;
               break;
             }
+            if (ranges) {
+              await ranges.add(chunk, (bytes, off) => writer.write(bytes, pos + off));
+              o.tree.recycle?.(chunk);
+              continue;
+            }
             const done = writer.write(chunk, pos);
             done.catch(() => undefined); // awaited in settleOldest; not unhandled meanwhile
-            pending.push({ pos, chunk, done });
+            pending.push({ chunk, done });
             // Small files: hashed here, in order, while the write runs (both only read the chunk).
             for (const h of inline) h.update(chunk);
             while (pending.length >= WRITES_IN_FLIGHT) await settleOldest();
           }
           while (pending.length > 0) await settleOldest();
+          await ranges?.flush();
         } finally {
           // No write may still be running when the file is closed (abort or commit).
           await Promise.allSettled(pending.map((w) => w.done));
+          if (ranges) await ranges.flush().catch(() => undefined);
           // Ends the READs (and CLOSEs) when we stopped early; its errors cannot matter then.
           await it.return?.().catch(() => undefined);
           if (!o.tree.read) (chunks as Readable).destroy();

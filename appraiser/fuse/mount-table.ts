@@ -3,7 +3,9 @@
  * Line layout: "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [OPTIONAL...] - FSTYPE SOURCE SUPEROPTS",
  * with space, tab, newline and backslash in paths escaped as \ooo octal.
  */
+import { realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 
 export interface MountEntry {
   id: number;
@@ -39,3 +41,23 @@ export async function findMount(mountpoint: string): Promise<MountEntry | undefi
 }
 
 export const IMAFS_FSTYPE = 'fuse.imafs';
+
+/**
+ * The path /proc/self/mountinfo shows for a mountpoint given as `p`: mount(2)
+ * resolves symlinks, so a mount made through a symlinked path is listed under
+ * the real one, and the daemon's watch, its pid file and `imafs umount` must
+ * all use that spelling. A dead FUSE mount cannot be stat'ed (ENOTCONN), so
+ * then only its parent is resolved.
+ */
+export function canonicalMountpoint(p: string): string {
+  const abs = resolve(p);
+  try {
+    return realpathSync(abs);
+  } catch {
+    try {
+      return join(realpathSync(dirname(abs)), basename(abs));
+    } catch {
+      return abs;
+    }
+  }
+}

@@ -54,6 +54,8 @@ interface Appraised {
   blob: Buffer | null;
   /** Not yet written to the measurement log. */
   unlogged: boolean;
+  /** The policy's last decision on this version (an exec loop asks the same one every time). */
+  last?: { path: string; access: AccessKind; decision: MountDecision };
 }
 
 export interface OpenedContent {
@@ -97,10 +99,12 @@ export class OpenPipeline {
       }
       for (let attempt = 0; attempt < 3; attempt++) {
         const a = this.verdicts.get(versionKey(stat)) ?? (await this.appraiseVersion(rpath, stat));
-        const decision = this.o.appraiser.decide(a.verdict, { path, access });
+        const decision = this.decide(a, path, access);
         this.report(path, access, a, decision);
         if (!decision.allowed) throw new FsErrno('EACCES');
-        const obj = await this.o.cache.openObject(a.contentId);
+        // An object whose descriptor is open already is pinned without a promise (an exec loop).
+        const now = this.o.cache.openObjectNow(a.contentId);
+        const obj = now === null ? await this.o.cache.openObject(a.contentId) : now;
         if (!obj) {
           // Evicted between appraisal and open: fetch and appraise again.
           this.verdicts.delete(a.key);
@@ -119,6 +123,15 @@ export class OpenPipeline {
       this.emit({ level: m.errno === E.EACCES ? 'deny' : 'error', path, access, code: m.code, reason: m.reason, errno: m.errno });
       throw new FsErrno(m.errno, m.reason);
     }
+  }
+
+  /** The policy and the verdict of a version do not change: its decision for a path and access is kept. */
+  private decide(a: Appraised, path: string, access: AccessKind): MountDecision {
+    const l = a.last;
+    if (l && l.path === path && l.access === access) return l.decision;
+    const decision = this.o.appraiser.decide(a.verdict, { path, access });
+    a.last = { path, access, decision };
+    return decision;
   }
 
   private report(path: string, access: AccessKind, a: Appraised, d: MountDecision): void {

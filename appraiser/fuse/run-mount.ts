@@ -5,7 +5,6 @@
  * vanishing under a plain umount(8)) undoes all of it in reverse order.
  */
 import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { debuglog } from 'node:util';
 import type { NfsClientOptions } from '../../client/client-options.js';
 import { NfsClient } from '../../client/nfs-client.js';
@@ -19,8 +18,9 @@ import { formatEvent } from './format-event.js';
 import { mountFuse, type FuseMount } from './fuse-adapter.js';
 import { createMountAppraiser } from './mount-appraiser.js';
 import { MountError } from './mount-error.js';
-import { findMount, IMAFS_FSTYPE } from './mount-table.js';
+import { canonicalMountpoint, findMount, IMAFS_FSTYPE } from './mount-table.js';
 import { OpenPipeline } from './open-pipeline.js';
+import { startHashThread } from './range-hasher.js';
 import type { RemoteTree } from './remote-tree.js';
 import { ServedVersions } from './served-versions.js';
 import { removePidFile, writePidFile } from './state-files.js';
@@ -59,7 +59,7 @@ export interface RunningMount {
 }
 
 export async function startMount(c: MountConfig): Promise<RunningMount> {
-  const mountpoint = resolve(c.mountpoint);
+  const mountpoint = canonicalMountpoint(c.mountpoint);
   const st = await stat(mountpoint).catch((e: NodeJS.ErrnoException) => {
     throw new MountError('IMAFS_MOUNT_FAILED', `mountpoint ${mountpoint}: ${e.code === 'ENOTCONN' ? 'a dead FUSE mount is still there (run: imafs umount ' + mountpoint + ')' : e.code ?? e.message}`, { cause: e });
   });
@@ -71,6 +71,8 @@ export async function startMount(c: MountConfig): Promise<RunningMount> {
   const rollback = async (): Promise<void> => {
     for (const u of undo.reverse()) await Promise.resolve(u()).catch((e) => debug('cleanup: %s', (e as Error).message));
   };
+  // Started now, while we connect: a big file's first fetch would otherwise wait for it.
+  const hashThread = startHashThread();
   try {
     const tree: RemoteTree = c.tree ?? (await NfsClient.connect(c.source, c.clientOptions));
     undo.push(() => tree.close());
@@ -92,6 +94,7 @@ export async function startMount(c: MountConfig): Promise<RunningMount> {
     });
     const fs = new AppraisingFs(tree, attrs, pipeline, served);
     undo.push(() => fs.closeAll());
+    await hashThread;
     const fuse: FuseMount = await mountFuse(mountpoint, fs, {
       fsname: c.source, allowOther: c.allowOther, attrTimeoutSec: c.attrTimeout, mountFlags: c.mountFlags,
     }, integrityStatus);
@@ -99,7 +102,7 @@ export async function startMount(c: MountConfig): Promise<RunningMount> {
       // Already gone (plain umount(8)) is fine; anything else is worth a line.
       if (await findMount(mountpoint).then((m) => m?.fstype === IMAFS_FSTYPE)) throw e;
     }));
-    const mounted = await findMount(mountpoint);
+    let mounted = await findMount(mountpoint);
     if (c.pidFile) {
       writePidFile(c.pidFile);
       const pidFile = c.pidFile;
@@ -118,7 +121,9 @@ export async function startMount(c: MountConfig): Promise<RunningMount> {
     // umount(8) bypasses us; notice the mount is gone and shut down.
     const watch = setInterval(() => {
       void findMount(mountpoint).then((m) => {
-        if (mounted && (!m || m.id !== mounted.id)) void stop('unmounted externally');
+        // Not seen at start either (unmounted at once): a second miss means it is gone.
+        if (!mounted && m?.fstype === IMAFS_FSTYPE) mounted = m;
+        else if (!mounted || !m || m.id !== mounted.id) void stop('unmounted externally');
       });
     }, 1000);
     watch.unref();

@@ -4,9 +4,8 @@
  * and detach whatever mount is left (a killed daemon leaves a dead FUSE mount
  * that answers ENOTCONN; umount -l clears it).
  */
-import { resolve } from 'node:path';
 import { MountError } from './mount-error.js';
-import { findMount, IMAFS_FSTYPE } from './mount-table.js';
+import { canonicalMountpoint, findMount, IMAFS_FSTYPE } from './mount-table.js';
 import { defaultPidFile, isMountDaemon, pidAlive, readPidFile } from './state-files.js';
 import { unmountPath } from './unmount-path.js';
 
@@ -32,7 +31,7 @@ async function waitGone(pid: number, ms: number): Promise<boolean> {
 }
 
 export async function stopMount(mountpointArg: string, o: { pidFile?: string; timeoutMs?: number } = {}): Promise<StopResult> {
-  const mountpoint = resolve(mountpointArg);
+  const mountpoint = canonicalMountpoint(mountpointArg);
   const pidFile = o.pidFile ?? defaultPidFile(mountpoint);
   const before = await findMount(mountpoint);
   if (before && before.fstype !== IMAFS_FSTYPE) {

@@ -13,6 +13,7 @@ import { addAppraisalOptions, loadAppraisal, type AppraisalFlags } from '../appr
 import { addClientOptions, clientOptionsFromFlags, type ClientFlags } from '../client-options.js';
 import { notifyParent, startDaemon } from '../../appraiser/fuse/daemonize.js';
 import { expandMountOptions, parseSeconds, parseSize } from '../../appraiser/fuse/mount-options.js';
+import { canonicalMountpoint } from '../../appraiser/fuse/mount-table.js';
 import { defaultDaemonLog, defaultPidFile } from '../../appraiser/fuse/state-files.js';
 
 interface MountFlags extends AppraisalFlags, ClientFlags {
@@ -97,7 +98,7 @@ function daemonArgs(o: MountFlags, mountFlags: string[]): string[] {
 
 export async function mountAction(source: string, mountpointArg: string, given: MountFlags, cmd: Command): Promise<void> {
   const { opts, mountFlags } = mergeOptionStrings(cmd, given);
-  const mountpoint = resolve(mountpointArg);
+  const mountpoint = canonicalMountpoint(mountpointArg);
   const pidFile = opts.pidFile ?? defaultPidFile(mountpoint);
   if (!opts.foreground) {
     const script = fileURLToPath(new URL('../imafs.js', import.meta.url));

@@ -117,6 +117,36 @@ test('fstab: mount -t through the mount.imafs helper, then plain umount(8) stops
   assert.equal(existsSync(h.pidFile), false);
 });
 
+test('a mountpoint named through a symlink: umount(8) of the real path stops the daemon; imafs umount takes either name', async (t) => {
+  const base = join(tmpdir(), `imafs-link-${randomBytes(4).toString('hex')}`);
+  const real = join(base, 'real');
+  const link = join(base, 'link');
+  mkdirSync(real, { recursive: true });
+  symlinkSync(real, link);
+  const env = { IMAFS_STATE_DIR: join(base, 'state') };
+  // The kernel lists the mount under the real path, so the pid file is named after it.
+  const h = makeHandle(base, real, env.IMAFS_STATE_DIR, join(base, 'cache'), env);
+  t.after(() => h.cleanup());
+  const mountVia = async (): Promise<number> => {
+    const r = await run(process.execPath, [IMAFS_BIN, 'mount', srv.url(''), link, '--policy', 'audit', '--cache-dir', h.cacheDir], { env: { ...process.env, ...env } });
+    assert.equal(r.code, 0, `${r.stderr}\n${h.log()}`);
+    assert.equal((await findMount(real))?.fstype, 'fuse.imafs');
+    assert.equal(await readFile(join(link, 'plain.txt'), 'utf8'), 'not signed\n');
+    return h.pid()!;
+  };
+  const pid = await mountVia();
+  assert.ok(pidAlive(pid));
+  const u = await run('umount', [real]);
+  assert.equal(u.code, 0, u.stderr);
+  await waitFor(() => !pidAlive(pid), 'the daemon to notice umount(8) of the real path and exit');
+
+  const pid2 = await mountVia();
+  const r = await run(process.execPath, [IMAFS_BIN, 'umount', link], { env: { ...process.env, ...env } });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(await findMount(real), undefined);
+  await waitFor(() => !pidAlive(pid2), 'the daemon to exit on imafs umount of the symlinked name');
+});
+
 /**
  * A fresh mountpoint with its handle (cleaned up after `t`), and mount.fuse (fuse3's
  * or fuse2's) run with a private bin/`name` -> `target` first on its PATH.

@@ -64,3 +64,26 @@ test('content cache: run directories of dead processes are removed at start', as
   assert.equal(existsSync(join(dir, 'run-999999999-abcd')), false);
   await c.destroy();
 });
+
+test('content cache: a second open of an object pins it without waiting; releaseNow unpins', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'imafs-cc-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const c = await ContentCache.open({ dir, maxBytes: 2000 });
+  const a = await put(c, Buffer.alloc(1000, 1));
+  assert.equal(c.openObjectNow(a), null, 'descriptor not open yet: use openObject()');
+  assert.equal(c.openObjectNow('0'.repeat(64)), undefined, 'unknown object');
+  const first = await c.openObject(a);
+  const second = c.openObjectNow(a);
+  assert.ok(first && second);
+  assert.equal(second.fd, first.fd);
+  first.releaseNow();
+  first.releaseNow(); // twice is once
+  await put(c, Buffer.alloc(1000, 2));
+  await put(c, Buffer.alloc(1000, 3));
+  assert.equal(c.has(a), true, 'still pinned by the second open');
+  second.releaseNow();
+  await put(c, Buffer.alloc(1000, 4));
+  assert.equal(c.has(a), false, 'evicted once unpinned');
+  assert.equal(c.openObjectNow(a), undefined);
+  await c.destroy();
+});
