@@ -3,7 +3,7 @@
  * Line layout: "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [OPTIONAL...] - FSTYPE SOURCE SUPEROPTS",
  * with space, tab, newline and backslash in paths escaped as \ooo octal.
  */
-import { realpathSync } from 'node:fs';
+import { readlinkSync, realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
@@ -46,18 +46,27 @@ export const IMAFS_FSTYPE = 'fuse.imafs';
  * The path /proc/self/mountinfo shows for a mountpoint given as `p`: mount(2)
  * resolves symlinks, so a mount made through a symlinked path is listed under
  * the real one, and the daemon's watch, its pid file and `imafs umount` must
- * all use that spelling. A dead FUSE mount cannot be stat'ed (ENOTCONN), so
- * then only its parent is resolved.
+ * all use that spelling. The mount root itself is never stat'ed: behind it a
+ * dead daemon answers ENOTCONN and a live one may wait on an unreachable
+ * server for minutes. So a path that is a mountpoint already is taken as it
+ * is, and otherwise only the parent is resolved, plus the last component if
+ * it is a symlink on the parent's file system.
  */
-export function canonicalMountpoint(p: string): string {
+export async function canonicalMountpoint(p: string, depth = 0): Promise<string> {
   const abs = resolve(p);
+  if (depth > 40 || (await findMount(abs))) return abs;
+  let full: string;
   try {
-    return realpathSync(abs);
+    full = join(realpathSync(dirname(abs)), basename(abs));
   } catch {
-    try {
-      return join(realpathSync(dirname(abs)), basename(abs));
-    } catch {
-      return abs;
-    }
+    return abs;
   }
+  if (full !== abs && (await findMount(full))) return full;
+  let target: string;
+  try {
+    target = readlinkSync(full);
+  } catch {
+    return full; // not a symlink (or not there yet: mount reports that)
+  }
+  return canonicalMountpoint(resolve(dirname(full), target), depth + 1);
 }

@@ -59,7 +59,7 @@ export interface RunningMount {
 }
 
 export async function startMount(c: MountConfig): Promise<RunningMount> {
-  const mountpoint = canonicalMountpoint(c.mountpoint);
+  const mountpoint = await canonicalMountpoint(c.mountpoint);
   const st = await stat(mountpoint).catch((e: NodeJS.ErrnoException) => {
     throw new MountError('IMAFS_MOUNT_FAILED', `mountpoint ${mountpoint}: ${e.code === 'ENOTCONN' ? 'a dead FUSE mount is still there (run: imafs umount ' + mountpoint + ')' : e.code ?? e.message}`, { cause: e });
   });

@@ -31,7 +31,7 @@ async function waitGone(pid: number, ms: number): Promise<boolean> {
 }
 
 export async function stopMount(mountpointArg: string, o: { pidFile?: string; timeoutMs?: number } = {}): Promise<StopResult> {
-  const mountpoint = canonicalMountpoint(mountpointArg);
+  const mountpoint = await canonicalMountpoint(mountpointArg);
   const pidFile = o.pidFile ?? defaultPidFile(mountpoint);
   const before = await findMount(mountpoint);
   if (before && before.fstype !== IMAFS_FSTYPE) {

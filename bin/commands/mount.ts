@@ -98,7 +98,7 @@ function daemonArgs(o: MountFlags, mountFlags: string[]): string[] {
 
 export async function mountAction(source: string, mountpointArg: string, given: MountFlags, cmd: Command): Promise<void> {
   const { opts, mountFlags } = mergeOptionStrings(cmd, given);
-  const mountpoint = canonicalMountpoint(mountpointArg);
+  const mountpoint = await canonicalMountpoint(mountpointArg);
   const pidFile = opts.pidFile ?? defaultPidFile(mountpoint);
   if (!opts.foreground) {
     const script = fileURLToPath(new URL('../imafs.js', import.meta.url));

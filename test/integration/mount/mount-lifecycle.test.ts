@@ -117,6 +117,21 @@ test('fstab: mount -t through the mount.imafs helper, then plain umount(8) stops
   assert.equal(existsSync(h.pidFile), false);
 });
 
+test('imafs umount is prompt when the NFS server is gone (the mount root is never stat\'ed)', async (t) => {
+  const gone = await startImafsServe(ex.dir);
+  t.after(() => gone.stop());
+  const { handle: m } = await mountImafs(gone.url(''), ['--policy', 'audit']);
+  t.after(() => m.cleanup());
+  assert.equal(await readFile(join(m.mnt, 'plain.txt'), 'utf8'), 'not signed\n');
+  const pid = m.pid()!;
+  await gone.stop();
+  // Without the server every NFS call would wait out its timeout; umount must not make one.
+  const u = await run(process.execPath, [IMAFS_BIN, 'umount', m.mnt], { env: { ...process.env, ...m.env }, timeoutMs: 20_000 });
+  assert.equal(u.code, 0, u.stderr);
+  assert.equal(await findMount(m.mnt), undefined);
+  await waitFor(() => !pidAlive(pid), 'the daemon to exit');
+});
+
 test('a mountpoint named through a symlink: umount(8) of the real path stops the daemon; imafs umount takes either name', async (t) => {
   const base = join(tmpdir(), `imafs-link-${randomBytes(4).toString('hex')}`);
   const real = join(base, 'real');
