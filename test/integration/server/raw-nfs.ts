@@ -17,6 +17,10 @@ import { createSessionOp } from '../../../client/nfs4/ops/create-session.js';
 import { sequenceOp } from '../../../client/nfs4/ops/sequence.js';
 import { XdrReader } from '../../../client/xdr/xdr-reader.js';
 import { XdrWriter } from '../../../client/xdr/xdr-writer.js';
+import { getfhOp } from '../../../client/nfs4/ops/getfh.js';
+import { putrootfhOp } from '../../../client/nfs4/ops/putrootfh.js';
+import type { TestContext } from 'node:test';
+import { startInProcessServe, type InProcessServe } from '../../helpers/imafs-serve.js';
 
 export interface Reply {
   header: ReplyHeader;
@@ -169,4 +173,23 @@ export class RawNfs {
 /** The status of the op at index i (or undefined when processing stopped earlier). */
 export function opStatus(r: { results: NfsResop[] }, i: number): number | undefined {
   return r.results[i]?.res.status;
+}
+
+/**
+ * An in-process `imafs serve` of `dir`, a RawNfs session on it (slot table
+ * of 2, 64 operations per COMPOUND) and the export's root handle; the server
+ * and the connection are closed after `t`.
+ */
+export async function rawSessionOnServe(
+  t: TestContext,
+  dir: string,
+  options: Parameters<typeof startInProcessServe>[1] = {},
+): Promise<{ s: InProcessServe; c: RawNfs; rootFh: Buffer }> {
+  const s = await startInProcessServe(dir, options);
+  t.after(() => s.stop());
+  const c = await RawNfs.connect(s.port);
+  t.after(() => c.close());
+  await c.createSession(2, { maxOperations: 64 });
+  const root = await c.seq(2, [[putrootfhOp, {}], [getfhOp, {}]]);
+  return { s, c, rootFh: Buffer.from((root.results[2].res as unknown as { resok: { object: Uint8Array } }).resok.object) };
 }

@@ -14,15 +14,12 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ANONYMOUS_STATEID, FATTR4, NF4 } from '../../../client/nfs4/constants.js';
 import { decodeFattr, makeAttrConfig } from '../../../client/nfs4/fattr.js';
-import { getfhOp } from '../../../client/nfs4/ops/getfh.js';
 import { putfhOp } from '../../../client/nfs4/ops/putfh.js';
-import { putrootfhOp } from '../../../client/nfs4/ops/putrootfh.js';
 import { readOp } from '../../../client/nfs4/ops/read.js';
 import { readdirOp } from '../../../client/nfs4/ops/readdir.js';
 import { NFS4ERR } from '../../../client/nfs4/status.js';
 import { tmpDir } from '../../helpers/ima-keys.js';
-import { startInProcessServe } from '../../helpers/imafs-serve.js';
-import { RawNfs } from './raw-nfs.js';
+import { rawSessionOnServe } from './raw-nfs.js';
 
 const MASK = [FATTR4.TYPE, FATTR4.CHANGE, FATTR4.SIZE, FATTR4.RDATTR_ERROR, FATTR4.FILEHANDLE, 93];
 const cfg = makeAttrConfig(93);
@@ -40,13 +37,7 @@ async function setup(t: import('node:test').TestContext, files: Record<string, B
   }
   // Only files whose ctime is over a second old are kept (a racing write must move ctime).
   if (settle) await sleep(1100);
-  const s = await startInProcessServe(d.dir);
-  t.after(() => s.stop());
-  const c = await RawNfs.connect(s.port);
-  t.after(() => c.close());
-  await c.createSession(2, { maxOperations: 64 });
-  const root = await c.seq(2, [[putrootfhOp, {}], [getfhOp, {}]]);
-  const rootFh = Buffer.from((root.results[2].res as Res).resok.object);
+  const { s, c, rootFh } = await rawSessionOnServe(t, d.dir);
   const list = async (): Promise<Map<string, { fh: Buffer; size: number }>> => {
     const r = await c.seq(2, [[putfhOp, { object: rootFh }], [readdirOp, { cookie: 0n, cookieverf: Buffer.alloc(8), dircount: 8192, maxcount: 32768, attrRequest: MASK }]]);
     assert.equal(r.status, 0);

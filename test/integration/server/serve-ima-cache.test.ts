@@ -16,14 +16,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { FATTR4 } from '../../../client/nfs4/constants.js';
 import { decodeFattr, encodeFattr, makeAttrConfig } from '../../../client/nfs4/fattr.js';
 import { getattrOp } from '../../../client/nfs4/ops/getattr.js';
-import { getfhOp } from '../../../client/nfs4/ops/getfh.js';
 import { putfhOp } from '../../../client/nfs4/ops/putfh.js';
-import { putrootfhOp } from '../../../client/nfs4/ops/putrootfh.js';
 import { readdirOp } from '../../../client/nfs4/ops/readdir.js';
 import { setattrOp } from '../../../client/nfs4/ops/setattr.js';
 import { evmSign, makeKey, readIma, tmpDir } from '../../helpers/ima-keys.js';
-import { startInProcessServe } from '../../helpers/imafs-serve.js';
-import { RawNfs } from './raw-nfs.js';
+import { rawSessionOnServe } from './raw-nfs.js';
 
 const IMA = 93;
 const MASK = [FATTR4.TYPE, FATTR4.SIZE, FATTR4.RDATTR_ERROR, FATTR4.FILEHANDLE, IMA];
@@ -42,13 +39,7 @@ async function setup(t: import('node:test').TestContext, names: string[]) {
   });
   // Only values of inodes whose ctime is over a second old are kept.
   await sleep(1100);
-  const s = await startInProcessServe(d.dir, { imaUpdates: 'root' });
-  t.after(() => s.stop());
-  const c = await RawNfs.connect(s.port);
-  t.after(() => c.close());
-  await c.createSession(2, { maxOperations: 64 });
-  const root = await c.seq(2, [[putrootfhOp, {}], [getfhOp, {}]]);
-  const rootFh = Buffer.from((root.results[2].res as Res).resok.object);
+  const { s, c, rootFh } = await rawSessionOnServe(t, d.dir, { imaUpdates: 'root' });
   /** name -> { fh, ima } from one READDIR asking for FATTR4_IMA. */
   const list = async (): Promise<Map<string, { fh: Buffer; ima: Buffer }>> => {
     const r = await c.seq(2, [[putfhOp, { object: rootFh }], [readdirOp, { cookie: 0n, cookieverf: Buffer.alloc(8), dircount: 0, maxcount: 65536, attrRequest: MASK }]]);
