@@ -22,10 +22,11 @@
  *   only if it took less than SLOW_MS of wall time (a step inside it would
  *   be no larger).
  *
- * Bounded: two generations of at most MAX_ENTRIES / 2 entries and
- * MAX_BYTES / 2 bytes of blobs each; the older generation is dropped whole.
+ * Bounded: two generations (TwoGenCache) of at most MAX_ENTRIES / 2 entries
+ * and MAX_BYTES / 2 bytes of blobs each; the older generation is dropped whole.
  */
 import type { BigIntStats } from 'node:fs';
+import { TwoGenCache } from './two-gen-cache.js';
 
 const AGE_MS = 1000;
 /** A wall-clock step back beyond this empties the cache (less cannot reuse a kept ctime). */
@@ -57,9 +58,7 @@ export function trustsCtime(fsType: number | bigint): boolean {
 }
 
 export class ImaCache {
-  private cur = new Map<string, Entry>();
-  private old = new Map<string, Entry>();
-  private bytes = 0;
+  private readonly entries = new TwoGenCache<string, Entry>(MAX_ENTRIES / 2, { of: (e) => e.blob.length, max: MAX_BYTES / 2 });
   /** The largest (wall - monotonic) clock offset seen, in ms. */
   private offset = Date.now() - performance.now();
   hits = 0;
@@ -78,10 +77,10 @@ export class ImaCache {
   get(key: string, st: BigIntStats): Buffer | undefined {
     if (this.dev === undefined || st.dev !== this.dev) return undefined;
     this.checkClock();
-    const e = this.cur.get(key) ?? this.old.get(key);
+    const e = this.entries.get(key);
     if (e === undefined) return undefined;
     if (e.ctimeNs !== st.ctimeNs || e.gen !== st.birthtimeNs || e.size !== st.size) {
-      this.delete(key);
+      this.entries.delete(key);
       return undefined;
     }
     this.hits++;
@@ -95,14 +94,7 @@ export class ImaCache {
   put(key: string, st: BigIntStats, blob: Buffer, since: number): void {
     if (!this.admits(st, since)) return;
     this.checkClock();
-    this.delete(key);
-    if (this.cur.size >= MAX_ENTRIES / 2 || this.bytes + blob.length > MAX_BYTES / 2) {
-      this.old = this.cur;
-      this.cur = new Map();
-      this.bytes = 0;
-    }
-    this.cur.set(key, { gen: st.birthtimeNs, ctimeNs: st.ctimeNs, size: st.size, blob });
-    this.bytes += blob.length;
+    this.entries.set(key, { gen: st.birthtimeNs, ctimeNs: st.ctimeNs, size: st.size, blob });
   }
 
   /** Whether a blob read under fstat `st` (taken after Date.now() was `since`) may be kept. */
@@ -117,21 +109,15 @@ export class ImaCache {
 
   /** Forgets inode `key` (its blob was just set or removed through this server). */
   delete(key: string): void {
-    const e = this.cur.get(key);
-    if (e !== undefined) {
-      this.cur.delete(key);
-      this.bytes -= e.blob.length;
-    } else this.old.delete(key);
+    this.entries.delete(key);
   }
 
   get size(): number {
-    return this.cur.size + this.old.size;
+    return this.entries.size;
   }
 
   clear(): void {
-    this.cur = new Map();
-    this.old = new Map();
-    this.bytes = 0;
+    this.entries.clear();
   }
 
   private checkClock(): void {

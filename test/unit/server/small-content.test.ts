@@ -74,3 +74,27 @@ test('TwoGenCache: bounded to two generations, promotes what is used, drops the 
   assert.equal(d.get('a'), undefined);
   assert.throws(() => new TwoGenCache(0), RangeError);
 });
+
+test('TwoGenCache: a weight bound rotates like the entry bound, and a replaced key leaves no stale copy', () => {
+  const c = new TwoGenCache<string, Buffer>(100, { of: (b) => b.length, max: 10 });
+  c.set('a', Buffer.alloc(6));
+  c.set('b', Buffer.alloc(4)); // weight 10: still one generation
+  c.set('c', Buffer.alloc(1)); // 11 > 10: a, b become the old generation
+  c.set('d', Buffer.alloc(9)); // 1 + 9: fits
+  c.set('e', Buffer.alloc(1)); // 11 > 10: rotates again, dropping a and b
+  assert.equal(c.get('a'), undefined);
+  assert.equal(c.get('b'), undefined);
+  assert.equal(c.get('c')?.length, 1);
+  assert.equal(c.size, 3);
+  // Replacing a key of the old generation: one copy, counted once.
+  const d = new TwoGenCache<string, Buffer>(100, { of: (b) => b.length, max: 10 });
+  d.set('x', Buffer.alloc(5));
+  d.set('y', Buffer.alloc(6)); // rotates: x is old
+  d.set('x', Buffer.alloc(4)); // 6 + 4: current holds y, x
+  assert.equal(d.size, 2);
+  assert.equal(d.get('x')?.length, 4);
+  d.delete('y');
+  d.set('z', Buffer.alloc(6)); // 4 + 6 = 10 after the delete gave y's weight back: no rotation
+  assert.equal(d.get('x')?.length, 4);
+  assert.equal(d.size, 2);
+});
