@@ -136,16 +136,21 @@ export async function readWalkEntries(session: NfsSession, attrs: AttrConfig, fh
 /** The general path: any attribute imafs knows (or a ProtocolError naming one it does not). */
 function walkEntryFromFattr(name: string, raw: RawFattr, attrs: AttrConfig, ima: boolean): WalkEntry {
   const f = decodeFattr(raw, attrs);
-  const failed = f.rdattrError !== undefined && f.rdattrError !== NFS4_OK;
+  return walkEntry(name, f.type, f.size === undefined ? 0 : Number(f.size), f.mode ?? 0, f.filehandle, f.rdattrError, f.ima, ima);
+}
+
+/** A WalkEntry from decoded values; a failed rdattr_error keeps only the name, handle and error. */
+function walkEntry(name: string, type: number | undefined, size: number, mode: number, fh: Buffer | undefined, rdattrError: number | undefined, value: Buffer | undefined, ima: boolean): WalkEntry {
+  const failed = rdattrError !== undefined && rdattrError !== NFS4_OK;
   const e: WalkEntry = {
     name,
-    type: failed || f.type === undefined ? 'unknown' : ftypeName(f.type),
-    size: failed || f.size === undefined ? 0 : Number(f.size),
-    mode: failed ? 0 : f.mode ?? 0,
-    fh: f.filehandle,
-    error: failed ? statusName(f.rdattrError!) : undefined,
+    type: failed || type === undefined ? 'unknown' : ftypeName(type),
+    size: failed ? 0 : size,
+    mode: failed ? 0 : mode,
+    fh,
+    error: failed ? statusName(rdattrError) : undefined,
   };
-  if (ima && !failed) e.ima = f.ima ?? EMPTY;
+  if (ima && !failed) e.ima = value ?? EMPTY;
   return e;
 }
 
@@ -162,7 +167,6 @@ export function decodeWalkEntry(name: string, raw: RawFattr, imaAttr: number, im
   const r = new XdrReader(raw.attrVals);
   let type: number | undefined;
   let size = 0;
-  let hasSize = false;
   let mode = 0;
   let fh: Buffer | undefined;
   let rdattrError: number | undefined;
@@ -171,27 +175,15 @@ export function decodeWalkEntry(name: string, raw: RawFattr, imaAttr: number, im
   for (let i = 0; i < mask.length; i++) {
     const bit = mask[i];
     if (bit === FATTR4.TYPE) type = r.enumOf<number>(NF4_VALUES, 'nfs_ftype4');
-    else if (bit === FATTR4.SIZE) {
-      size = r.uint64Number();
-      hasSize = true;
-    } else if (bit === FATTR4.RDATTR_ERROR) rdattrError = r.uint32();
+    else if (bit === FATTR4.SIZE) size = r.uint64Number();
+    else if (bit === FATTR4.RDATTR_ERROR) rdattrError = r.uint32();
     else if (bit === FATTR4.FILEHANDLE) fh = r.opaqueVar(NFS4_FHSIZE, 'nfs_fh4');
     else if (bit === FATTR4.MODE) mode = r.uint32();
     else if (bit === imaAttr) value = r.opaqueVar(IMA_DATA_MAX, 'ima_data4');
     else return null;
   }
   r.assertEnd('fattr4 attr_vals');
-  const failed = rdattrError !== undefined && rdattrError !== NFS4_OK;
-  const e: WalkEntry = {
-    name,
-    type: failed || type === undefined ? 'unknown' : ftypeName(type),
-    size: failed || !hasSize ? 0 : size,
-    mode: failed ? 0 : mode,
-    fh,
-    error: failed ? statusName(rdattrError!) : undefined,
-  };
-  if (ima && !failed) e.ima = value ?? EMPTY;
-  return e;
+  return walkEntry(name, type, size, mode, fh, rdattrError, value, ima);
 }
 
 const EMPTY = Buffer.alloc(0);
