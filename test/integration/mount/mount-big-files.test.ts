@@ -1,17 +1,17 @@
 /**
- * Files of 4 MiB and more are hashed on the mount's hashing thread, which reads
- * the fetched bytes back from the cache file. The verdicts and bytes must be
+ * Files of 4 MiB and more are hashed on the mount's hashing thread, from the
+ * same shared-memory slots the cache file is written from. The verdicts and bytes must be
  * exactly those of the small-file path: a signed file is served byte for byte
  * under each hash algorithm, one changed byte in the middle is refused, and a
  * new version is appraised again.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { evmSign, type EvmHashAlgo, type TestKey } from '../../helpers/ima-keys.js';
-import type { MountHandle } from './mount-fixture.js';
+import { errCode as code, writeAt, type MountHandle } from './mount-fixture.js';
 import { startServedMount, type ServedMount } from './served-mount.js';
 
 const MiB = 1024 * 1024;
@@ -25,14 +25,9 @@ const content = (seed: number, size: number): Buffer => {
   for (let i = 0; i < size; i++) b[i] = (i * 13 + seed * 101 + (i >> 12)) & 0xff;
   return b;
 };
-const code = (c: string) => (e: unknown) => (e as NodeJS.ErrnoException).code === c;
 const settle = () => new Promise((r) => setTimeout(r, 400)); // > attr-timeout
 
-function pokeByte(f: string, pos: number, value: number): void {
-  const fd = openSync(f, 'r+');
-  writeSync(fd, Buffer.from([value]), 0, 1, pos);
-  closeSync(fd);
-}
+const pokeByte = (f: string, pos: number, value: number): void => writeAt(f, Buffer.from([value]), pos);
 
 before(async () => {
   s = await startServedMount('imafs-mount-big-', 'rsa2048', ['--policy', 'strict', '--attr-timeout', '0.2']);

@@ -4,11 +4,11 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { evmSign, readIma, writeIma, type TestKey } from '../../helpers/ima-keys.js';
-import type { MountHandle } from './mount-fixture.js';
+import { errCode as code, writeAt, type MountHandle } from './mount-fixture.js';
 import { startServedMount, type ServedMount } from './served-mount.js';
 
 let s: ServedMount | undefined;
@@ -29,14 +29,9 @@ before(async () => {
 after(() => s?.stop());
 
 const settle = () => new Promise((r) => setTimeout(r, 400)); // > attr-timeout
-const code = (c: string) => (e: unknown) => (e as NodeJS.ErrnoException).code === c;
 
 /** Rewrites the file in place (same inode), so only its change attribute tells versions apart. */
-function rewrite(f: string, data: Buffer): void {
-  const fd = openSync(f, 'r+');
-  writeSync(fd, data, 0, data.length, 0);
-  closeSync(fd);
-}
+const rewrite = (f: string, data: Buffer): void => writeAt(f, data);
 
 test('a file changed on the server between two opens is appraised again; the new content is served only if it verifies', async () => {
   const f = join(dir, 'tool.bin');

@@ -6,7 +6,7 @@
  * daemon by its PID, then the temp dirs. Register `m.cleanup` with t.after.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, existsSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IMAFS_BIN } from '../../helpers/imafs-serve.js';
@@ -105,4 +105,20 @@ export async function waitFor(check: () => boolean | Promise<boolean>, what: str
 /** Starts a long-running child we own (for in-flight reads); returns it for killing by PID. */
 export function spawnOwned(cmd: string, args: string[]) {
   return spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** For assert.rejects: the error's code is `c` (EACCES, ENOENT...). */
+export const errCode = (c: string) => (e: unknown): boolean => (e as NodeJS.ErrnoException).code === c;
+
+/**
+ * Overwrites `data.length` bytes of `f` at `pos` in place: the same inode,
+ * so only its change attribute (and content) tells the versions apart.
+ */
+export function writeAt(f: string, data: Buffer, pos = 0): void {
+  const fd = openSync(f, 'r+');
+  try {
+    writeSync(fd, data, 0, data.length, pos);
+  } finally {
+    closeSync(fd);
+  }
 }

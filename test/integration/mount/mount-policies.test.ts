@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { startImafsServe, type ServeHandle } from '../../helpers/imafs-serve.js';
 import { startGanesha, type Ganesha } from '../../helpers/ganesha.js';
 import { makeSignedExport, type SignedExport } from './export-fixture.js';
-import { mountImafs, run } from './mount-fixture.js';
+import { errCode as code, mountImafs, run } from './mount-fixture.js';
 
 let ex: SignedExport;
 let srv: ServeHandle;
@@ -24,7 +24,6 @@ after(async () => {
   ex?.tmp.cleanup();
 });
 
-const code = (c: string) => (e: unknown) => (e as NodeJS.ErrnoException).code === c;
 
 test('audit: unsigned and tampered files are served, each with a WARN line; signed ones without', async (t) => {
   const { handle: m } = await mountImafs(srv.url(''), ['--policy', 'audit', '--keys', ex.key.cert]);

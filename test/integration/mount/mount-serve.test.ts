@@ -15,7 +15,7 @@ import { readIma } from '../../helpers/ima-keys.js';
 import { findMount } from '../../../appraiser/fuse/mount-table.js';
 import { pidAlive } from '../../../appraiser/fuse/state-files.js';
 import { makeSignedExport, SCRIPT, type SignedExport } from './export-fixture.js';
-import { mountImafs, run, type MountHandle } from './mount-fixture.js';
+import { errCode as code, mountImafs, run, type MountHandle } from './mount-fixture.js';
 
 let ex: SignedExport;
 let srv: ServeHandle;
@@ -36,7 +36,6 @@ after(async () => {
   ex?.tmp.cleanup();
 });
 
-const code = (c: string) => (e: unknown) => (e as NodeJS.ErrnoException).code === c;
 
 test('the mount is a read-only fuse.imafs mount of the source', async () => {
   const e = await findMount(m.mnt);
