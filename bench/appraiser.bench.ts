@@ -16,7 +16,7 @@
  * file, < 1x on the small files.
  */
 import { spawnSync } from 'node:child_process';
-import { openSync, writeSync, closeSync, mkdirSync, readFileSync } from 'node:fs';
+import { openSync, writeSync, closeSync, mkdirSync } from 'node:fs';
 import { randomFillSync } from 'node:crypto';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,7 @@ import { evmSign, makeKey, tmpDir } from '../test/helpers/ima-keys.js';
 import { Policy, appraiseFile, appraiseFileSync, loadKeyring, loadSigningKey, signFile } from '../appraiser/index.js';
 import { appraiseLocalFiles, plannedWorkers } from '../appraiser/io/appraise-local-files.js';
 import { median, writeRandom } from './lib/measure.js';
+import { asUsersRunIt } from './lib/as-users-run-it.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CLI = resolve(here, '../bin/imafs.js');
@@ -33,19 +34,7 @@ const RUNS = Number(process.env.IMAFS_BENCH_RUNS ?? 5);
 
 interface Timing { wall: number; cpu: number }
 
-/**
- * dist/bin/imafs.js as the kernel runs it from its `#!` line: the
- * interpreter, the rest of the line as ONE argument, then the script.
- */
-function asUsersRunIt(): { cmd: string; pre: string[]; label: string } {
-  const first = readFileSync(CLI, 'latin1').split('\n', 1)[0];
-  if (!first.startsWith('#!')) throw new Error(`${CLI} has no #! line`);
-  const line = first.slice(2).trim();
-  const sp = line.indexOf(' ');
-  const cmd = sp < 0 ? line : line.slice(0, sp);
-  return { cmd, pre: sp < 0 ? [CLI] : [line.slice(sp + 1).trim(), CLI], label: `imafs (#!${line})` };
-}
-const USER = asUsersRunIt();
+const USER = asUsersRunIt(CLI);
 const viaShebang = (args: string[]): [string, string[]] => [USER.cmd, [...USER.pre, ...args]];
 const viaNode = (args: string[]): [string, string[]] => [process.execPath, ['--no-warnings', CLI, ...args]];
 const caNote = process.env.NODE_EXTRA_CA_CERTS ? `NODE_EXTRA_CA_CERTS=${process.env.NODE_EXTRA_CA_CERTS}` : 'NODE_EXTRA_CA_CERTS unset';

@@ -57,6 +57,16 @@ export function buildProgram(): Command {
  * name that is not a module registering that command) gets the full program,
  * so help, errors and suggestions stay exactly those of the full CLI.
  */
+/**
+ * No module of that name: Node's error for the files tsc wrote, or the one the
+ * bundled CLI's table of command chunks throws (scripts/bundle-cli.mjs). An
+ * error raised while a module that exists is evaluated is not this.
+ */
+function isMissingModule(e: unknown): boolean {
+  const err = e as NodeJS.ErrnoException;
+  return err?.code === 'ERR_MODULE_NOT_FOUND' || (err instanceof Error && err.message.startsWith('Module not found in bundle: '));
+}
+
 async function singleCommandProgram(argv: readonly string[]): Promise<{ program: Command; cmd: Command; at: number } | undefined> {
   const at = argv.findIndex((a, k) => k >= 2 && a !== '--debug');
   const name = at < 0 ? undefined : argv[at];
@@ -65,7 +75,7 @@ async function singleCommandProgram(argv: readonly string[]): Promise<{ program:
   try {
     mod = (await import(`./commands/${name}.js`)) as { register?: unknown };
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return undefined;
+    if (isMissingModule(e)) return undefined;
     throw e;
   }
   if (typeof mod.register !== 'function') return undefined;

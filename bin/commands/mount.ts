@@ -8,7 +8,7 @@
 import { Command, InvalidArgumentError } from '../commander.js';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { cliScript } from '../cli-script.js';
 import { addAppraisalOptions, loadAppraisal, type AppraisalFlags } from '../appraisal-options.js';
 import { addClientOptions, clientOptionsFromFlags, type ClientFlags } from '../client-options.js';
 import { notifyParent, startDaemon } from '../../appraiser/fuse/daemonize.js';
@@ -101,7 +101,7 @@ export async function mountAction(source: string, mountpointArg: string, given: 
   const mountpoint = await canonicalMountpoint(mountpointArg);
   const pidFile = opts.pidFile ?? defaultPidFile(mountpoint);
   if (!opts.foreground) {
-    const script = fileURLToPath(new URL('../imafs.js', import.meta.url));
+    const script = cliScript();
     const args = ['mount', source, mountpoint, ...daemonArgs(opts, mountFlags), '--foreground', '--pid-file', pidFile];
     await startDaemon({ script, args, logFile: opts.daemonLog ?? defaultDaemonLog(mountpoint) });
     return;

@@ -6,11 +6,10 @@
  * server goes away). Every child is tracked by PID and stopped by PID only.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { cliScript } from '../cli-script.js';
 
-/** dist/bin/imafs.js, from dist/bin/demo/. */
-export const IMAFS_CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'imafs.js');
+/** dist/bin/imafs.js. */
+export const IMAFS_CLI = cliScript();
 
 export interface RunResult {
   status: number | null;
