@@ -5,6 +5,7 @@ import { auditSource, type AuditCommandOptions } from '../audit/audit-command.js
 import { addAppraisalOptions } from '../appraisal-options.js';
 import { addClientOptions } from '../client-options.js';
 import { EXIT } from '../exit-codes.js';
+import { tuneV8ForShortRun } from '../short-run-v8.js';
 
 function jobs(v: string): number {
   if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 256) throw new InvalidArgumentError('must be an integer from 1 to 256');
@@ -37,6 +38,7 @@ export function register(program: Command): void {
     .option('-q, --quiet', 'no progress bar, and no stdout output when --output is given');
   addClientOptions(cmd);
   cmd.action(async (source: string, opts: AuditCommandOptions) => {
+    tuneV8ForShortRun();
     // Open the report file first: a typo in --output is a usage error, found before a long audit.
     const out = opts.output ? await openOutput(opts.output) : undefined;
     try {
