@@ -49,15 +49,6 @@ export function buildProgram(): Command {
 }
 
 /**
- * The program with only the subcommand named on the command line, loaded
- * from bin/commands/<name>.js. Importing every subcommand's modules costs
- * more CPU than `imafs cat` of a large file needs for its transfer (pkijs,
- * fuse-native, the server: about 150 ms here), so a run pays only for its own
- * command. Anything else (no command, --help/--version first, an alias, a
- * name that is not a module registering that command) gets the full program,
- * so help, errors and suggestions stay exactly those of the full CLI.
- */
-/**
  * No module of that name: Node's error for the files tsc wrote, or the one the
  * bundled CLI's table of command chunks throws (scripts/bundle-cli.mjs). An
  * error raised while a module that exists is evaluated is not this.
@@ -67,6 +58,15 @@ function isMissingModule(e: unknown): boolean {
   return err?.code === 'ERR_MODULE_NOT_FOUND' || (err instanceof Error && err.message.startsWith('Module not found in bundle: '));
 }
 
+/**
+ * The program with only the subcommand named on the command line, loaded
+ * from bin/commands/<name>.js. Importing every subcommand's modules costs
+ * more CPU than `imafs cat` of a large file needs for its transfer (pkijs,
+ * fuse-native, the server: about 150 ms here), so a run pays only for its own
+ * command. Anything else (no command, --help/--version first, an alias, a
+ * name that is not a module registering that command) gets the full program,
+ * so help, errors and suggestions stay exactly those of the full CLI.
+ */
 async function singleCommandProgram(argv: readonly string[]): Promise<{ program: Command; cmd: Command; at: number } | undefined> {
   const at = argv.findIndex((a, k) => k >= 2 && a !== '--debug');
   const name = at < 0 ? undefined : argv[at];
