@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError, Option } from '../commander.js';
+import { Command, Option } from '../commander.js';
 import { open, type FileHandle } from 'node:fs/promises';
 import { UsageError } from '../../client/errors.js';
 import { auditSource, type AuditCommandOptions } from '../audit/audit-command.js';
@@ -6,11 +6,7 @@ import { addAppraisalOptions } from '../appraisal-options.js';
 import { addClientOptions } from '../client-options.js';
 import { EXIT } from '../exit-codes.js';
 import { tuneV8ForShortRun } from '../short-run-v8.js';
-
-function jobs(v: string): number {
-  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 256) throw new InvalidArgumentError('must be an integer from 1 to 256');
-  return Number(v);
-}
+import { uintOption } from '../uint-option.js';
 
 async function openOutput(file: string): Promise<FileHandle> {
   try {
@@ -34,7 +30,7 @@ export function register(program: Command): void {
   cmd
     .addOption(new Option('--format <format>', 'report format').choices(['text', 'json', 'junit']).default('text'))
     .option('--output <file>', 'write the report to this file (the text summary still goes to stdout unless --quiet)')
-    .option('--jobs <n>', 'files fetched and hashed in parallel (default: 64 over NFS, 8 for a local directory); over NFS small signed files are also read ahead, several batched COMPOUNDs in flight whatever N', jobs)
+    .option('--jobs <n>', 'files fetched and hashed in parallel (default: 64 over NFS, 8 for a local directory); over NFS small signed files are also read ahead, several batched COMPOUNDs in flight whatever N', uintOption('--jobs', 1, 256))
     .option('-q, --quiet', 'no progress bar, and no stdout output when --output is given');
   addClientOptions(cmd);
   cmd.action(async (source: string, opts: AuditCommandOptions) => {

@@ -139,8 +139,11 @@ test('exit codes: 3 for a missing source, 2 for a bad key file, bad format, bad 
   writeFileSync(junkKey, 'not a certificate\n');
   assert.equal(imafs(['audit', '--keys', junkKey, tree]).status, 2);
   assert.equal(imafs(['audit', '--keys', key.cert, '--format', 'xml', tree]).status, 2);
-  assert.equal(imafs(['audit', '--keys', key.cert, '--jobs', '0', tree]).status, 2);
-  assert.equal(imafs(['audit', '--keys', key.cert, '--jobs', 'many', tree]).status, 2);
+  for (const bad of ['0', '257', 'many']) {
+    const r = imafs(['audit', '--keys', key.cert, '--jobs', bad, tree]);
+    assert.equal(r.status, 2, `--jobs ${bad}`);
+    assert.match(r.stderr, /--jobs must be an integer from 1 to 256/);
+  }
   assert.equal(imafs(['audit', '--keys', key.cert]).status, 2);
   const badOut = imafs(['audit', '--keys', key.cert, '--output', join(t.dir, 'no', 'such', 'dir', 'r.xml'), tree]);
   assert.equal(badOut.status, 2, badOut.stderr);
