@@ -14,6 +14,8 @@
  *   dist/bin/hash-worker.js       worker entries, next to the chunks that start them
  *   dist/bin/appraisal-worker.js    (new URL('./hash-worker.js', import.meta.url))
  * npm packages stay external: they are CommonJS or native and load with require().
+ * No source maps: the chunks are unminified (names and lines read as the
+ * TypeScript does), and maps would double the package's size.
  */
 import { build } from 'esbuild';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -30,6 +32,8 @@ if (readFileSync(join(bin, 'imafs.js'), 'utf8').includes(MARK)) {
   process.exit(1);
 }
 for (const f of readdirSync(bin)) if (/^chunk-[A-Z0-9]+\.js(\.map)?$/.test(f)) rmSync(join(bin, f));
+// tsc's map of the entry would describe a file that is no longer there.
+rmSync(join(bin, 'imafs.js.map'), { force: true });
 
 const result = await build({
   absWorkingDir: root,
@@ -46,7 +50,6 @@ const result = await build({
   platform: 'node',
   target: 'node20',
   packages: 'external',
-  sourcemap: 'linked',
   banner: { js: MARK },
   logLevel: 'warning',
   metafile: true,
