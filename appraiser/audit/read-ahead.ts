@@ -25,13 +25,18 @@ const QUEUED = 0;
 const SENT = 1;
 const SETTLED = 2;
 
+interface Waiter {
+  resolve: (b: Buffer) => void;
+  reject: (e: unknown) => void;
+}
+
 /** One file to read ahead: what readSmall needs, then its bytes or its error. */
 export class AheadSlot {
   state = QUEUED;
   data: Buffer | undefined = undefined;
   err: unknown = undefined;
   failed = false;
-  waiters: { resolve: (b: Buffer) => void; reject: (e: unknown) => void }[] | undefined = undefined;
+  waiters: Waiter[] | undefined = undefined;
   constructor(
     readonly seq: number,
     readonly fh: Buffer,
@@ -40,22 +45,24 @@ export class AheadSlot {
   ) {}
 
   ok(b: Buffer): void {
-    this.state = SETTLED;
     this.data = b;
-    const ws = this.waiters;
-    if (!ws) return;
-    this.waiters = undefined;
-    for (const w of ws) w.resolve(b);
+    const ws = this.settle();
+    if (ws) for (const w of ws) w.resolve(b);
   }
 
   fail(e: unknown): void {
-    this.state = SETTLED;
     this.failed = true;
     this.err = e;
+    const ws = this.settle();
+    if (ws) for (const w of ws) w.reject(e);
+  }
+
+  /** Marks the slot settled; the waiters to answer, if any. */
+  private settle(): Waiter[] | undefined {
+    this.state = SETTLED;
     const ws = this.waiters;
-    if (!ws) return;
     this.waiters = undefined;
-    for (const w of ws) w.reject(e);
+    return ws;
   }
 }
 

@@ -143,19 +143,20 @@ export function hashRanges(algos: string[]): RangeHasher | null {
   let waiter: (() => void) | undefined;
   let failure: Error | undefined;
   const writes = new Set<Promise<void>>();
+  const wake = (): void => {
+    const w = waiter;
+    waiter = undefined;
+    w?.();
+  };
   const partDone = (slot: number): void => {
     if (--pendingParts[slot] === 0) {
       free.push(slot);
-      const wake = waiter;
-      waiter = undefined;
-      wake?.();
+      wake();
     }
   };
   const fail = (e: Error): void => {
     failure ??= e;
-    const wake = waiter;
-    waiter = undefined;
-    wake?.();
+    wake();
   };
   const job: Job = { onHashed: partDone, reject: fail };
   jobs.set(id, job);
