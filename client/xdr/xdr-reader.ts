@@ -95,19 +95,22 @@ export class XdrReader {
     return this.buf.subarray(start, start + n);
   }
 
-  /** RFC 4506 §4.10: opaque x<max>: a uint32 length, the bytes, padding. */
-  opaqueVar(max: number, what = 'opaque<>'): Buffer {
+  /** The uint32 length that opens opaque<max> and string<max> (RFC 4506 §4.10-§4.11), checked against max. */
+  private length(max: number, what: string): number {
     const at = this.pos;
     const len = this.uint32();
     if (len > max) throw new XdrError('IMAFS_XDR_TOO_LONG', `${what}: length ${len} exceeds maximum ${max}`, at);
-    return this.opaqueFixed(len, what);
+    return len;
+  }
+
+  /** RFC 4506 §4.10: opaque x<max>: a uint32 length, the bytes, padding. */
+  opaqueVar(max: number, what = 'opaque<>'): Buffer {
+    return this.opaqueFixed(this.length(max, what), what);
   }
 
   /** RFC 4506 §4.11: string<max>; NFSv4 strings are UTF-8 (RFC 8881 §14). */
   string(max: number, what = 'string<>'): string {
-    const at = this.pos;
-    const len = this.uint32();
-    if (len > max) throw new XdrError('IMAFS_XDR_TOO_LONG', `${what}: length ${len} exceeds maximum ${max}`, at);
+    const len = this.length(max, what);
     const start = this.advance(len, what);
     // Decoded from the input directly: no Buffer view per string (a READDIR has one per entry).
     return this.buf.toString('utf8', start, start + len);
