@@ -85,15 +85,7 @@ export class SmallContent {
     if (e === undefined) e = this.old.get(key);
     if (e === undefined) return undefined;
     const fresh = now - e.at <= 2 * PERIOD_MS && e.ino === st.ino && e.dev === st.dev && e.gen === st.birthtimeNs && e.mtimeNs === st.mtimeNs && e.ctimeNs === st.ctimeNs && e.data.length === Number(st.size);
-    if (!fresh || take) {
-      if (inCur) {
-        this.cur.delete(key);
-        this.bytes -= e.data.length;
-      } else {
-        this.old.delete(key);
-        this.oldBytes -= e.data.length;
-      }
-    }
+    if (!fresh || take) this.remove(key, e, inCur);
     if (!fresh) return undefined;
     this.hits++;
     return e.data;
@@ -101,15 +93,19 @@ export class SmallContent {
 
   drop(key: string): void {
     const e = this.cur.get(key);
-    if (e) {
+    if (e) return this.remove(key, e, true);
+    const o = this.old.get(key);
+    if (o) this.remove(key, o, false);
+  }
+
+  /** Removes entry `e` of `key`, found in the current generation (`inCur`) or the old one. */
+  private remove(key: string, e: Entry, inCur: boolean): void {
+    if (inCur) {
       this.cur.delete(key);
       this.bytes -= e.data.length;
-      return;
-    }
-    const o = this.old.get(key);
-    if (o) {
+    } else {
       this.old.delete(key);
-      this.oldBytes -= o.data.length;
+      this.oldBytes -= e.data.length;
     }
   }
 
