@@ -18,13 +18,13 @@
  * stopped at the end, also on failure.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { evmSign, makeKey, tmpDir, type TestKey } from '../test/helpers/ima-keys.js';
 import { startImafsServe } from '../test/helpers/imafs-serve.js';
 import { mountId } from '../appraiser/fuse/state-files.js';
-import { median, writeRandom, processCpuMs as cpuMs } from './lib/measure.js';
+import { median, writeRandom, processCpuMs as cpuMs, threadCpuMs } from './lib/measure.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CLI = resolve(here, '../bin/imafs.js');
@@ -54,19 +54,6 @@ function measured(fn: () => number, pids: number[]): { ms: number; cpu: number[]
   const k0 = cpuMs('children');
   const ms = fn();
   return { ms, cpu: pids.map((p, i) => cpuMs(p) - c0[i]), childCpu: cpuMs('children') - k0 };
-}
-
-/** CPU ms (user + system) of each thread of a process, from /proc/PID/task/TID/stat (fields 14-15). */
-function threadCpu(pid: number): Map<number, number> {
-  const m = new Map<number, number>();
-  try {
-    for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      const f = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const v = f.slice(f.lastIndexOf(')') + 2).split(' ').map(Number);
-      m.set(Number(tid), (v[11] + v[12]) * 10);
-    }
-  } catch { /* gone */ }
-  return m;
 }
 
 /** Daemon CPU by thread between two snapshots: the JS thread, the busiest other (the hashing thread during a big fetch), the rest. */
@@ -104,9 +91,9 @@ function coldRead(c: Ctx): void {
   const once = (cacheDir: string): Cold => {
     const m = c.freshMount([], cacheDir);
     const pid = c.daemonPid(m);
-    const t0 = threadCpu(pid);
+    const t0 = threadCpuMs(pid);
     const r = measured(() => sh('cat', [join(m, 'big.bin')], {}, true), [pid, c.serverPid()]);
-    const threads = threadSplit(pid, t0, threadCpu(pid));
+    const threads = threadSplit(pid, t0, threadCpuMs(pid));
     // The open's own trace line (NODE_DEBUG=imafs:fuse:open): fetch + hash + appraise, before any byte is served.
     const log = c.daemonLog(m);
     const fetchMs = Number(/fetched big\.bin: \d+ bytes in (\d+) ms/.exec(log)?.[1] ?? NaN);

@@ -2,7 +2,7 @@
  * Measuring helpers shared by every bench/<name>.bench.ts: medians, process
  * CPU from /proc, and test files of random bytes.
  */
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
 import { randomFillSync } from 'node:crypto';
 
 export function median(xs: readonly number[]): number {
@@ -19,13 +19,30 @@ export function median(xs: readonly number[]): number {
 export function processCpuMs(pid: number | 'children' | undefined): number {
   if (pid === undefined) return 0;
   try {
-    const f = readFileSync(`/proc/${pid === 'children' ? 'self' : pid}/stat`, 'utf8');
-    // Split after the command name, which may itself contain spaces and ')'.
-    const v = f.slice(f.lastIndexOf(')') + 2).split(' ').map(Number);
+    const v = statFields(`/proc/${pid === 'children' ? 'self' : pid}/stat`);
     return pid === 'children' ? (v[13] + v[14]) * 10 : (v[11] + v[12]) * 10;
   } catch {
     return 0;
   }
+}
+
+/** CPU ms (user + system) of each thread of a process, from /proc/PID/task/TID/stat (same fields); empty when it is gone. */
+export function threadCpuMs(pid: number): Map<number, number> {
+  const m = new Map<number, number>();
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const v = statFields(`/proc/${pid}/task/${tid}/stat`);
+      m.set(Number(tid), (v[11] + v[12]) * 10);
+    }
+  } catch { /* gone */ }
+  return m;
+}
+
+/** The fields of a proc(5) stat file after the command name (field 3 is index 0). */
+function statFields(file: string): number[] {
+  const f = readFileSync(file, 'utf8');
+  // Split after the command name, which may itself contain spaces and ')'.
+  return f.slice(f.lastIndexOf(')') + 2).split(' ').map(Number);
 }
 
 /** A file of `size` random bytes, written 1 MiB at a time. */
