@@ -1,7 +1,7 @@
 import { debuglog } from 'node:util';
 import { DEFAULT_MAX_OPS } from './nfs4/compound.js';
-import { putfhOp } from './nfs4/ops/putfh.js';
 import { ANONYMOUS_STATEID } from './nfs4/constants.js';
+import { putfhOp } from './nfs4/ops/putfh.js';
 import { readOp } from './nfs4/ops/read.js';
 import { NFS4_OK } from './nfs4/status.js';
 import { op, resultOf, type OpCall } from './session/compound-call.js';

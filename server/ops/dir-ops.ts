@@ -22,7 +22,7 @@ import { needsStatfs } from '../attrs/node-attrs.js';
 import { FIRST_COOKIE, type Listing } from '../fs/dir-listing.js';
 import { isDir, isLnk, type FsNode } from '../fs/export-fs.js';
 import { FsError } from '../fs/fs-error.js';
-import { DirlistBuilder, entrySize, serverReaddirOp } from './readdir-reply.js';
+import { componentSize, DirlistBuilder, entrySize, serverReaddirOp } from './readdir-reply.js';
 
 const RDATTR_ERROR_MASK: readonly number[] = [FATTR4.RDATTR_ERROR];
 
@@ -75,7 +75,7 @@ function fill(ctx: OpContext, a: ReaddirArgs, dir: FsNode, listing: Listing, sta
     const to = vals.length;
     const nameBytes = Buffer.byteLength(name);
     const size = entrySize(nameBytes, attrmask, to - from);
-    const nameLen = 4 + ((nameBytes + 3) & ~3);
+    const nameLen = componentSize(nameBytes);
     if (used + size > maxcount || (a.dircount > 0 && list.count > 0 && dirBytes + 8 + nameLen > a.dircount)) break;
     used += size;
     dirBytes += 8 + nameLen;

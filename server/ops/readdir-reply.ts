@@ -58,9 +58,14 @@ export function fattrSize(attrmask: readonly number[], valsLen: number): number 
   return 4 + 4 * words + 4 + pad4(valsLen);
 }
 
+/** Bytes of a component4 (RFC 8881 §3.2) of `nameBytes` UTF-8 bytes: length, name, padding. */
+export function componentSize(nameBytes: number): number {
+  return 4 + pad4(nameBytes);
+}
+
 /** Bytes an entry adds to the list, its TRUE included. */
 export function entrySize(nameBytes: number, attrmask: readonly number[], valsLen: number): number {
-  return 4 + 8 + 4 + pad4(nameBytes) + fattrSize(attrmask, valsLen);
+  return 4 + 8 + componentSize(nameBytes) + fattrSize(attrmask, valsLen);
 }
 
 /**
